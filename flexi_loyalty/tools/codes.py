@@ -1,0 +1,32 @@
+"""Unguessable voucher and member codes."""
+
+import secrets
+
+# Upper-case letters and digits minus 0/O, 1/I/L, which customers confuse
+# when reading a code aloud or off a receipt: 31 symbols, ~4.95 bits each.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+MIN_VOUCHER_LENGTH = 12
+MEMBER_CODE_LENGTH = 10
+
+
+def _random_code(length):
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+def new_voucher_code(length=14):
+    """Random voucher code; at least 12 characters (~59 bits)."""
+    if length < MIN_VOUCHER_LENGTH:
+        raise ValueError(f"voucher codes need {MIN_VOUCHER_LENGTH}+ characters")
+    return _random_code(length)
+
+
+def new_member_code():
+    """Random 10-character member code (~50 bits)."""
+    return _random_code(MEMBER_CODE_LENGTH)
+
+
+def normalize_code(typed):
+    """Code as stored: upper case, without the spaces and dashes people type."""
+    if not typed:
+        return ""
+    return "".join(typed.split()).replace("-", "").upper()
