@@ -1,0 +1,15 @@
+from . import (
+    account_move,
+    flexi_loyalty_ledger_line,
+    flexi_loyalty_program,
+    flexi_loyalty_promotion,
+    flexi_loyalty_reward,
+    flexi_loyalty_rule,
+    flexi_loyalty_subscription,
+    flexi_loyalty_tier,
+    flexi_loyalty_voucher,
+    product_template,
+    res_partner,
+    sale_order,
+    sale_order_line,
+)

@@ -1,0 +1,126 @@
+from odoo import _, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    def _invoice_paid_hook(self):
+        res = super()._invoice_paid_hook()
+        for move in self.filtered(lambda m: m.move_type == "out_invoice"):
+            move._flexi_loyalty_earn_paid()
+        return res
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted.filtered(
+            lambda m: m.move_type == "out_refund"
+        )._flexi_loyalty_reverse_refund()
+        return posted
+
+    # ------------------------------------------------------------ business
+
+    def _flexi_loyalty_line_data(self, program):
+        self.ensure_one()
+        data = []
+        for line in self.invoice_line_ids.filtered(
+            lambda ln: ln.display_type == "product"
+        ):
+            if any(
+                sl.flexi_loyalty_reward_id or sl.is_downpayment or sl._is_delivery()
+                for sl in line.sale_line_ids
+            ):
+                continue
+            amount = (
+                line.price_total
+                if program.amount_base == "tax_included"
+                else line.price_subtotal
+            )
+            data.append(
+                {
+                    "product": line.product_id,
+                    "quantity": line.quantity,
+                    "amount": amount,
+                }
+            )
+        return data
+
+    def _flexi_loyalty_earn_paid(self):
+        """Programs earning on payment: the invoice is the source document."""
+        self.ensure_one()
+        day = self.invoice_date or self.date
+        Program = self.env["flexi.loyalty.program"].sudo()
+        for program in Program._flexi_active_programs(self.company_id, day).filtered(
+            lambda p: p.earn_trigger == "paid"
+        ):
+            sub = (
+                self.env["flexi.loyalty.subscription"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "=", self.partner_id.id),
+                        ("program_id", "=", program.id),
+                    ],
+                    limit=1,
+                )
+            )
+            if (
+                not sub
+                and program.auto_enroll
+                and (
+                    self.partner_id.email
+                    or self.partner_id.mobile
+                    or self.partner_id.phone
+                )
+            ):
+                sub = sub._flexi_enroll(self.partner_id, program, channel="order")
+            if not sub or sub.state != "active":
+                continue
+            points, amount = program._flexi_points_for_lines(
+                self._flexi_loyalty_line_data(program),
+                day,
+                extra_multiplier=sub._flexi_earn_multiplier(),
+            )
+            sub._flexi_earn(points, amount, self, _("Invoice %s", self.name))
+
+    def _flexi_loyalty_refund_amounts(self, program):
+        """{source document: refunded amount on the program's base}.
+
+        Points were earned either by the orders (confirmation, delivery) or by
+        the refunded invoice (payment); both are credited with what is refunded.
+        """
+        self.ensure_one()
+        amounts = {}
+        for line in self.invoice_line_ids.filtered(
+            lambda ln: ln.display_type == "product"
+        ):
+            amount = (
+                line.price_total
+                if program.amount_base == "tax_included"
+                else line.price_subtotal
+            )
+            for source in line.sale_line_ids.order_id | self.reversed_entry_id:
+                amounts[source] = amounts.get(source, 0.0) + amount
+        return amounts
+
+    def _flexi_loyalty_reverse_refund(self):
+        """Credit notes take back points in proportion to what they refund."""
+        Line = self.env["flexi.loyalty.ledger.line"]
+        for refund in self:
+            programs = (
+                self.env["flexi.loyalty.program"]
+                .sudo()
+                .search([("company_id", "=", refund.company_id.id)])
+            )
+            for program in programs:
+                for source, amount in refund._flexi_loyalty_refund_amounts(
+                    program
+                ).items():
+                    lines = Line._flexi_source_lines(
+                        source, ["earn", "pending", "redeem"]
+                    ).filtered(lambda ln, p=program: ln.program_id == p)
+                    lines._flexi_reverse(
+                        f"account.move,{refund.id}",
+                        _("Credit note %s", refund.name),
+                        refund_amount=amount,
+                        source={"res_model": "account.move", "res_id": refund.id},
+                    )

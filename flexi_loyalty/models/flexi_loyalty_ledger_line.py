@@ -1,0 +1,296 @@
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+MOVE_TYPES = [
+    ("earn", "Earned"),
+    ("pending", "Earned (pending)"),
+    ("redeem", "Redeemed"),
+    ("expire", "Expired"),
+    ("reversal", "Reversal"),
+    ("adjustment", "Adjustment"),
+    ("bonus", "Bonus"),
+]
+# Lines that add a dated "lot" of points; debits consume lots first-expiring-first.
+LOT_TYPES = {"earn", "pending", "bonus"}
+
+
+class FlexiLoyaltyLedgerLine(models.Model):
+    """One movement of points. Append-only: corrections are new lines."""
+
+    _name = "flexi.loyalty.ledger.line"
+    _description = "Loyalty Points Movement"
+    _order = "date desc, id desc"
+    _rec_name = "move_type"
+
+    subscription_id = fields.Many2one(
+        "flexi.loyalty.subscription",
+        "Member",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        readonly=True,
+    )
+    program_id = fields.Many2one(
+        related="subscription_id.program_id", store=True, index=True
+    )
+    partner_id = fields.Many2one(
+        related="subscription_id.partner_id", store=True, index=True
+    )
+    company_id = fields.Many2one(related="subscription_id.company_id", store=True)
+    currency_id = fields.Many2one(related="program_id.currency_id")
+    move_type = fields.Selection(MOVE_TYPES, "Type", required=True, readonly=True)
+    points = fields.Integer(required=True, readonly=True)
+    date = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
+    expiry_date = fields.Date(
+        "Valid Until", readonly=True, help="Points can be spent until this day."
+    )
+    available_date = fields.Datetime(
+        "Spendable From", readonly=True, help="Pending points are spendable from then."
+    )
+    is_lot = fields.Boolean(readonly=True, index=True)
+    lot_line_id = fields.Many2one(
+        "flexi.loyalty.ledger.line",
+        "Reverses",
+        readonly=True,
+        index="btree_not_null",
+        help="The earning this line reverses.",
+    )
+    res_model = fields.Char("Source Model", readonly=True, index=True)
+    res_id = fields.Many2oneReference(
+        "Source ID", model_field="res_model", readonly=True, index=True
+    )
+    source_ref = fields.Reference(
+        selection="_selection_source_ref",
+        compute="_compute_source_ref",
+        string="Source Document",
+    )
+    base_amount = fields.Monetary(
+        "Amount", readonly=True, help="The money that earned, or was refunded."
+    )
+    reward_id = fields.Many2one("flexi.loyalty.reward", readonly=True, index=True)
+    reason = fields.Char(readonly=True)
+    user_id = fields.Many2one(
+        "res.users", default=lambda self: self.env.user, readonly=True
+    )
+    idempotency_key = fields.Char(readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("points_not_zero", "CHECK(points <> 0)", "A movement moves points."),
+        (
+            "idempotency_key_unique",
+            "UNIQUE(idempotency_key)",
+            "This movement was already posted.",
+        ),
+    ]
+
+    @api.model
+    def _selection_source_ref(self):
+        return [(m.model, m.name) for m in self.env["ir.model"].sudo().search([])]
+
+    @api.depends("res_model", "res_id")
+    def _compute_source_ref(self):
+        for line in self:
+            if line.res_model and line.res_id and line.res_model in self.env:
+                line.source_ref = f"{line.res_model},{line.res_id}"
+            else:
+                line.source_ref = False
+
+    # ------------------------------------------------------------ CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get("flexi_ledger_post"):
+            raise UserError(
+                _("Points move only through orders, rewards and adjustments.")
+            )
+        lots = self.browse(
+            [v["lot_line_id"] for v in vals_list if v.get("lot_line_id")]
+        )
+        lot_expiry = {lot.id: lot.expiry_date for lot in lots}
+        for vals in vals_list:
+            if vals.get("lot_line_id"):
+                # A reversal reduces its earning's lot, keeping its date.
+                vals["is_lot"] = True
+                vals["expiry_date"] = lot_expiry[vals["lot_line_id"]]
+            else:
+                vals["is_lot"] = vals["move_type"] in LOT_TYPES or vals["points"] > 0
+        lines = super().create(vals_list)
+        lines._flexi_sync_balances()
+        return lines
+
+    def write(self, vals):
+        raise UserError(
+            _("Points movements cannot be changed; post a correction instead.")
+        )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            _("Points movements cannot be deleted; post a correction instead.")
+        )
+
+    # ------------------------------------------------------------ business
+
+    def _flexi_sync_balances(self):
+        delta = defaultdict(int)
+        for line in self:
+            delta[line.subscription_id.id] += line.points
+        for sub_id, points in delta.items():
+            self.env.cr.execute(
+                "UPDATE flexi_loyalty_subscription SET points_balance = "
+                "COALESCE(points_balance, 0) + %s WHERE id = %s",
+                [points, sub_id],
+            )
+        self.env["flexi.loyalty.subscription"].browse(list(delta)).invalidate_recordset(
+            ["points_balance"]
+        )
+
+    @api.model
+    def _flexi_post(self, vals_list):
+        """The one way lines are written: skips movements already posted.
+
+        ``sudo`` is safe here: callers are business methods that checked the
+        user's rights and the amounts; nobody can post through the UI or RPC.
+        """
+        keys = [v["idempotency_key"] for v in vals_list if v.get("idempotency_key")]
+        done = set()
+        if keys:
+            done = set(
+                self.sudo()
+                .search([("idempotency_key", "in", keys)])
+                .mapped("idempotency_key")
+            )
+        todo = [
+            v
+            for v in vals_list
+            if v.get("idempotency_key") not in done or not v.get("idempotency_key")
+        ]
+        if not todo:
+            return self.browse()
+        return self.sudo().with_context(flexi_ledger_post=True).create(todo).sudo(False)
+
+    @api.model
+    def _flexi_expire_due(self, today, subscription_ids=None):
+        """Post, set-based, what remains of earnings valid until before ``today``.
+
+        Idempotent: a second run finds nothing due (and the per-day key guards
+        against two runs racing). Returns the number of expire lines posted.
+        """
+        self.flush_model()
+        self.env["flexi.loyalty.subscription"].flush_model(["points_balance"])
+        where = ""
+        params = {"today": today, "uid": self.env.uid, "reason": _("Points expired")}
+        if subscription_ids is not None:
+            if not subscription_ids:
+                return 0
+            where = "WHERE subscription_id IN %(subs)s"
+            params["subs"] = tuple(subscription_ids)
+        self.env.cr.execute(
+            f"""
+            WITH sums AS (
+                SELECT subscription_id,
+                       COALESCE(SUM(points) FILTER (
+                           WHERE is_lot AND expiry_date < %(today)s), 0) AS due_lots,
+                       COALESCE(-SUM(points) FILTER (WHERE NOT is_lot), 0) AS debited
+                  FROM flexi_loyalty_ledger_line
+                  {where}
+              GROUP BY subscription_id
+            ), due AS (
+                SELECT subscription_id, due_lots - debited AS points
+                  FROM sums WHERE due_lots - debited > 0
+            ), ins AS (
+                INSERT INTO flexi_loyalty_ledger_line (
+                    subscription_id, program_id, partner_id, company_id, move_type,
+                    points, date, is_lot, idempotency_key, reason, user_id,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT d.subscription_id, s.program_id, s.partner_id, s.company_id,
+                       'expire', -d.points, NOW() AT TIME ZONE 'UTC', FALSE,
+                       'expire:' || d.subscription_id || ':' || %(today)s,
+                       %(reason)s, %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                       %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM due d JOIN flexi_loyalty_subscription s
+                    ON s.id = d.subscription_id
+                ON CONFLICT (idempotency_key) DO NOTHING
+                RETURNING subscription_id, points
+            )
+            UPDATE flexi_loyalty_subscription s
+               SET points_balance = COALESCE(s.points_balance, 0) + ins.points
+              FROM ins WHERE s.id = ins.subscription_id
+            RETURNING s.id
+            """,
+            params,
+        )
+        expired = [row[0] for row in self.env.cr.fetchall()]
+        if expired:
+            self.invalidate_model()
+            self.env["flexi.loyalty.subscription"].invalidate_model(["points_balance"])
+        return len(expired)
+
+    @api.model
+    def _flexi_source_vals(self, record):
+        return {"res_model": record._name, "res_id": record.id}
+
+    @api.model
+    def _flexi_source_lines(self, records, move_types):
+        return self.sudo().search(
+            [
+                ("res_model", "=", records._name),
+                ("res_id", "in", records.ids),
+                ("move_type", "in", move_types),
+            ]
+        )
+
+    def _flexi_done_totals(self):
+        """{line id: (points, amount)} already reversed or given back for it."""
+        if not self:
+            return {}
+        groups = self.sudo()._read_group(
+            [("lot_line_id", "in", self.ids)],
+            ["lot_line_id"],
+            ["points:sum", "base_amount:sum"],
+        )
+        return {line.id: (abs(points), amount) for line, points, amount in groups}
+
+    def _flexi_reverse(self, cause_key, reason, refund_amount=None, source=None):
+        """Undo these lines, wholly or in proportion to ``refund_amount``.
+
+        On earn lines it takes the points back; on redeem lines it gives the
+        points back with the validity they had. Each reversal line points to
+        the line it undoes, so the same lot is never undone twice, and
+        ``cause_key`` (a cancellation, one credit note) makes retries no-ops.
+        """
+        from ..tools.points import reversal_points
+
+        done = self._flexi_done_totals()
+        vals_list = []
+        for line in self:
+            moved = abs(line.points)
+            done_points, done_amount = done.get(line.id, (0, 0.0))
+            if refund_amount is None:
+                points, amount = moved - done_points, line.base_amount - done_amount
+            else:
+                amount = max(0.0, min(refund_amount, line.base_amount - done_amount))
+                points = reversal_points(
+                    moved, line.base_amount, done_amount, amount, done_points
+                )
+            if points <= 0:
+                continue
+            sign = -1 if line.points > 0 else 1
+            vals_list.append(
+                {
+                    "subscription_id": line.subscription_id.id,
+                    "move_type": "reversal",
+                    "points": sign * points,
+                    "lot_line_id": line.id,
+                    "base_amount": amount,
+                    "reward_id": line.reward_id.id,
+                    "reason": reason,
+                    "idempotency_key": f"reverse:{cause_key}:{line.id}",
+                    **(source or {"res_model": line.res_model, "res_id": line.res_id}),
+                }
+            )
+        if vals_list:
+            self.subscription_id._flexi_lock()
+        return self._flexi_post(vals_list)

@@ -1,0 +1,217 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools.points import points_for_amount, promotion_multiplier, to_decimal
+
+
+class FlexiLoyaltyProgram(models.Model):
+    _name = "flexi.loyalty.program"
+    _description = "Loyalty Program"
+    _inherit = ["mail.thread"]
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_from = fields.Date("Start Date")
+    date_to = fields.Date("End Date")
+    description = fields.Html(
+        "Terms", translate=True, help="Shown to customers on the portal."
+    )
+    # Earning
+    amount_per_point = fields.Monetary(
+        "Amount per Point",
+        default=100.0,
+        required=True,
+        help="Money spent for one point, e.g. 100 DA = 1 point.",
+    )
+    amount_base = fields.Selection(
+        [("tax_included", "Tax Included"), ("tax_excluded", "Tax Excluded")],
+        "Earn On",
+        default="tax_included",
+        required=True,
+    )
+    minimum_amount = fields.Monetary(
+        "Minimum Order Amount", help="Orders below this amount earn nothing."
+    )
+    excluded_product_ids = fields.Many2many(
+        "product.product", string="Products Earning Nothing"
+    )
+    excluded_categ_ids = fields.Many2many(
+        "product.category", string="Categories Earning Nothing"
+    )
+    rule_ids = fields.One2many("flexi.loyalty.rule", "program_id", "Earning Rules")
+    promotion_ids = fields.One2many(
+        "flexi.loyalty.promotion", "program_id", "Promotion Periods"
+    )
+    earn_trigger = fields.Selection(
+        [
+            ("confirm", "Order Confirmed"),
+            ("delivery", "Order Delivered"),
+            ("paid", "Invoice Paid"),
+        ],
+        "Points Earned When",
+        default="confirm",
+        required=True,
+    )
+    pending_days = fields.Integer(
+        "Pending Period (days)",
+        help="Earned points are shown as pending and can be spent after this delay.",
+    )
+    validity_months = fields.Integer(
+        "Points Validity (months)",
+        default=18,
+        help="Earned points expire after this many months; 0 means never.",
+    )
+    auto_enroll = fields.Boolean(
+        "Enrol at First Order",
+        help="Customers with an email or a mobile number join automatically "
+        "at their first qualifying order.",
+    )
+    otp_required = fields.Boolean(
+        "Code Required to Spend Points",
+        default=True,
+        help="A one-time code is sent to the member before points are spent.",
+    )
+    expiry_reminder_days = fields.Integer("Remind Before Expiry (days)", default=30)
+    tier_ids = fields.One2many("flexi.loyalty.tier", "program_id", "Tiers")
+    reward_ids = fields.One2many("flexi.loyalty.reward", "program_id", "Rewards")
+    subscription_ids = fields.One2many(
+        "flexi.loyalty.subscription", "program_id", "Members"
+    )
+    member_count = fields.Integer(compute="_compute_member_count")
+
+    _sql_constraints = [
+        (
+            "amount_per_point_positive",
+            "CHECK(amount_per_point > 0)",
+            "The amount per point must be positive.",
+        ),
+        (
+            "validity_not_negative",
+            "CHECK(validity_months >= 0 AND pending_days >= 0)",
+            "Validity and pending period cannot be negative.",
+        ),
+    ]
+
+    def _compute_member_count(self):
+        counts = dict(
+            self.env["flexi.loyalty.subscription"]._read_group(
+                [("program_id", "in", self.ids), ("state", "=", "active")],
+                ["program_id"],
+                ["__count"],
+            )
+        )
+        for program in self:
+            program.member_count = counts.get(program, 0)
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for program in self:
+            if (
+                program.date_from
+                and program.date_to
+                and program.date_to < program.date_from
+            ):
+                raise ValidationError(
+                    _("The program %s ends before it starts.", program.name)
+                )
+
+    def action_view_members(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "flexi_loyalty.flexi_loyalty_subscription_action"
+        )
+        action["domain"] = [("program_id", "=", self.id)]
+        action["context"] = {"default_program_id": self.id}
+        return action
+
+    # ------------------------------------------------------------ business
+
+    @api.model
+    def _flexi_active_programs(self, company, day):
+        """Programs of ``company`` running on ``day``."""
+        return self.search(
+            [
+                ("company_id", "=", company.id),
+                "|",
+                ("date_from", "=", False),
+                ("date_from", "<=", day),
+                "|",
+                ("date_to", "=", False),
+                ("date_to", ">=", day),
+            ]
+        )
+
+    def _flexi_line_earns(self, product):
+        """Whether a line of ``product`` earns points in this program."""
+        self.ensure_one()
+        if not product or product.flexi_loyalty_no_earn:
+            return False
+        if product in self.excluded_product_ids:
+            return False
+        categ = product.categ_id
+        return not (
+            categ
+            and self.excluded_categ_ids
+            and categ.search_count(
+                [("id", "=", categ.id), ("id", "child_of", self.excluded_categ_ids.ids)]
+            )
+        )
+
+    def _flexi_rule_for_product(self, product):
+        """The most specific rule for ``product``: product rule, else category."""
+        self.ensure_one()
+        rules = self.rule_ids
+        by_product = rules.filtered(lambda r: r.product_id == product)
+        if by_product:
+            return by_product[0]
+        for rule in rules.filtered("categ_id").sorted(
+            lambda r: -len(r.categ_id.parent_path or "")
+        ):
+            if product.categ_id and product.categ_id.parent_path.startswith(
+                rule.categ_id.parent_path
+            ):
+                return rule
+        return self.env["flexi.loyalty.rule"]
+
+    def _flexi_points_for_lines(self, lines, day, extra_multiplier=1):
+        """Whole points earned by ``lines`` (dicts with product, quantity, amount).
+
+        Money is summed exactly with its multipliers and rounded down once, so
+        several small lines are not each rounded away.
+        """
+        self.ensure_one()
+        money = to_decimal(0)
+        fixed = 0
+        base_amount = to_decimal(0)
+        for line in lines:
+            if not self._flexi_line_earns(line["product"]) or line["amount"] <= 0:
+                continue
+            amount = to_decimal(line["amount"])
+            base_amount += amount
+            rule = self._flexi_rule_for_product(line["product"])
+            if rule and rule.mode == "fixed":
+                fixed += rule._flexi_fixed_points(line["quantity"])
+            else:
+                money += amount * to_decimal(rule.multiplier if rule else 1)
+        if base_amount < to_decimal(self.minimum_amount or 0) or base_amount <= 0:
+            return 0, float(base_amount)
+        multiplier = promotion_multiplier(
+            self.promotion_ids._flexi_as_rules(), day
+        ) * to_decimal(extra_multiplier)
+        points = points_for_amount(money, self.amount_per_point, multiplier)
+        points += int(fixed * multiplier)
+        return points, float(base_amount)
+
+    def _flexi_expiry_date(self, day):
+        self.ensure_one()
+        if not self.validity_months:
+            return False
+        return day + relativedelta(months=self.validity_months)
