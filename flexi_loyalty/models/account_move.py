@@ -98,7 +98,7 @@ class AccountMove(models.Model):
                 if program.amount_base == "tax_included"
                 else line.price_subtotal
             )
-            for source in line.sale_line_ids.order_id | self.reversed_entry_id:
+            for source in [*line.sale_line_ids.order_id, *self.reversed_entry_id]:
                 amounts[source] = amounts.get(source, 0.0) + amount
         return amounts
 

@@ -101,6 +101,7 @@ class FlexiLoyaltyLedgerLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.check_access("create")
         if not self.env.context.get("flexi_ledger_post"):
             raise UserError(
                 _("Points move only through orders, rewards and adjustments.")
@@ -121,6 +122,7 @@ class FlexiLoyaltyLedgerLine(models.Model):
         return lines
 
     def write(self, vals):
+        self.check_access("write")
         raise UserError(
             _("Points movements cannot be changed; post a correction instead.")
         )

@@ -231,12 +231,12 @@ class FlexiLoyaltySubscription(models.Model):
         self.env.cr.execute(
             """
             SELECT subscription_id, is_lot, expiry_date, SUM(points),
-                   SUM(points) FILTER (WHERE available_date > NOW() AT TIME ZONE 'UTC')
+                   SUM(points) FILTER (WHERE available_date > %s)
               FROM flexi_loyalty_ledger_line
              WHERE subscription_id IN %s
           GROUP BY subscription_id, is_lot, expiry_date
             """,
-            [tuple(self.ids)],
+            [fields.Datetime.now(), tuple(self.ids)],
         )
         data = {}
         for sub_id, is_lot, expiry, points, pending in self.env.cr.fetchall():

@@ -1,1 +1,1 @@
-from . import test_ledger, test_subscription
+from . import test_ledger, test_ledger_property, test_subscription

@@ -1,5 +1,9 @@
-from odoo import Command
-from odoo.tests import TransactionCase
+from contextlib import contextmanager
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.tests import Form, TransactionCase
 
 
 class FlexiLoyaltyCommon(TransactionCase):
@@ -88,3 +92,29 @@ class FlexiLoyaltyCommon(TransactionCase):
         self.assertEqual(
             member.points_balance, sum(self._lines(member).mapped("points"))
         )
+
+    @contextmanager
+    def _freeze(self, days=0, months=0):
+        """Travel ``days``/``months`` ahead of now."""
+        moment = fields.Datetime.add(fields.Datetime.now(), days=days, months=months)
+        with freeze_time(moment):
+            yield moment
+
+    def _pay(self, invoice):
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({})._create_payments()
+
+    def _refund(self, invoice, quantity):
+        """Post a credit note giving back ``quantity`` of the invoice's first line."""
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"reason": "Returned", "journal_id": invoice.journal_id.id})
+        )
+        refund = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
+        with Form(refund) as form:
+            with form.invoice_line_ids.edit(0) as line:
+                line.quantity = quantity
+        refund.action_post()
+        return refund
