@@ -19,6 +19,7 @@
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
     ],
+    "demo": ["demo/flexi_loyalty_demo.xml"],
     "development_status": "Alpha",
     "installable": True,
     "application": True,

@@ -1,8 +1,11 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools.codes import new_member_code
+from odoo.osv import expression
+
+from ..tools.codes import MEMBER_CODE_LENGTH, new_member_code, normalize_code
 from ..tools.fifo import can_redeem, expiring_between
+from ..tools.phone import phone_search_prefix
 
 
 class FlexiLoyaltySubscription(models.Model):
@@ -84,8 +87,8 @@ class FlexiLoyaltySubscription(models.Model):
             "ON flexi_loyalty_subscription (phone text_pattern_ops)"
         )
         self.env.cr.execute(
-            "CREATE INDEX IF NOT EXISTS flexi_loyalty_subscription_email_lower_idx "
-            "ON flexi_loyalty_subscription (lower(email) text_pattern_ops)"
+            "CREATE INDEX IF NOT EXISTS flexi_loyalty_subscription_email_prefix_idx "
+            "ON flexi_loyalty_subscription (email text_pattern_ops)"
         )
 
     @api.depends("partner_id", "program_id")
@@ -206,6 +209,37 @@ class FlexiLoyaltySubscription(models.Model):
                 **vals,
             }
         )
+
+    @api.model
+    def _flexi_search_members(self, term, limit=8, program_ids=None):
+        """Members matching what staff typed: a phone number in any common
+        form (or its beginning), an email (or its beginning) or a member code.
+
+        Served by prefix indexes, so it stays fast with many members and never
+        needs the member list in the browser.
+        """
+        term = (term or "").strip()
+        if not term:
+            return self.browse()
+        escaped = term.lower().replace("\\", "").replace("%", "").replace("_", "\\_")
+        if "@" in term:
+            match = [("email", "=like", escaped + "%")]
+        else:
+            region = self.env.company.country_id.code or "DZ"
+            prefix = phone_search_prefix(term, region)
+            code = normalize_code(term)
+            options = []
+            if prefix:
+                options.append([("phone", "=like", prefix + "%")])
+            if len(code) == MEMBER_CODE_LENGTH:
+                options.append([("member_code", "=", code)])
+            if not options:
+                return self.browse()
+            match = expression.OR(options)
+        domain = [("state", "!=", "closed")]
+        if program_ids:
+            domain.append(("program_id", "in", list(program_ids)))
+        return self.search(expression.AND([domain, match]), limit=limit)
 
     def _flexi_on_enrolled(self):
         """Hook: welcome messages and the like (see notifications)."""

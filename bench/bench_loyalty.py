@@ -1,0 +1,212 @@
+"""flexi_loyalty benchmarks (issue: loyalty core).
+
+- loyalty_confirm_overhead: time our program adds to a confirmation, against
+  the time Odoo's sale_loyalty adds, same run, same database.
+- loyalty_member_lookup: find a member by phone among 100,000.
+- loyalty_expiry_pass: expire over 1,000,000 ledger lines (100,000 members).
+"""
+
+import random
+
+from _common import Timer, bench_env, info, median_ms, peak_rss_mb, report
+
+from odoo import Command, fields
+
+ORDERS = 200
+MEMBERS = 100_000
+LINES_PER_MEMBER = 10
+
+
+ROUNDS = 10
+
+
+def bench_confirm_overhead(env):
+    """Three setups confirmed in interleaved rounds, so drift hits all alike."""
+    env["loyalty.program"].search([]).action_archive()
+    env["flexi.loyalty.program"].search([]).action_archive()
+    product = env["product.product"].create(
+        {"name": "Bench Couscous", "list_price": 1200.0, "type": "consu"}
+    )
+    partner = env["res.partner"].create(
+        {"name": "Bench Member", "email": "bench.member@example.com",
+         "mobile": "+213550999999"}
+    )
+    flexi = env["flexi.loyalty.program"].create(
+        {"name": "Bench Flexi", "amount_per_point": 100, "earn_trigger": "confirm",
+         "validity_months": 18}
+    )
+    env["flexi.loyalty.subscription"].create(
+        {"partner_id": partner.id, "program_id": flexi.id}
+    )
+    odoo = env["loyalty.program"].create(
+        {
+            "name": "Bench Odoo Loyalty",
+            "program_type": "loyalty",
+            "trigger": "auto",
+            "applies_on": "both",
+            "rule_ids": [Command.create({"reward_point_mode": "money",
+                                         "reward_point_amount": 0.01})],
+            "reward_ids": [Command.create({"reward_type": "discount",
+                                           "discount": 500,
+                                           "discount_mode": "per_order",
+                                           "required_points": 50})],
+        }
+    )
+    setups = {"none": env["base"], "flexi": flexi, "odoo": odoo}
+    timings = {name: [] for name in setups}
+    per_round = ORDERS // ROUNDS
+    for round_no in range(ROUNDS + 1):
+        for name, program in setups.items():
+            flexi.action_archive()
+            odoo.action_archive()
+            if program:
+                program.action_unarchive()
+            orders = env["sale.order"].create(
+                [{"partner_id": partner.id,
+                  "order_line": [Command.create({"product_id": product.id,
+                                                 "product_uom_qty": 3})]}
+                 for _ in range(per_round)]
+            )
+            env.flush_all()
+            for order in orders:
+                with Timer() as timer:
+                    order.action_confirm()
+                    env.flush_all()
+                if round_no:  # round 0 warms caches
+                    timings[name].append(timer.elapsed)
+    base, ours, theirs = (median_ms(timings[n]) for n in ("none", "flexi", "odoo"))
+    card = env["loyalty.card"].search([("partner_id", "=", partner.id)])
+    info(
+        f"confirm median over {ORDERS} orders each: none {base:.2f} ms, "
+        f"flexi_loyalty {ours:.2f} ms, sale_loyalty {theirs:.2f} ms "
+        f"(points: flexi {flexi.subscription_ids.points_balance}, "
+        f"odoo {sum(card.mapped('points'))})"
+    )
+    added_ours, added_theirs = max(ours - base, 0.0), theirs - base
+    info(f"added per order: flexi_loyalty {added_ours:.2f} ms, "
+         f"sale_loyalty {added_theirs:.2f} ms")
+    report("loyalty_confirm_overhead", added_ours / added_theirs, "ratio", "<=", 0.25)
+
+
+def seed_members(env, program):
+    """100,000 members with E.164 mobiles, inserted set-based."""
+    cr = env.cr
+    cr.execute(
+        """
+        INSERT INTO res_partner (name, active, autopost_bills, type, email, mobile,
+                                 create_date, write_date)
+        SELECT 'Member ' || i, TRUE, 'ask', 'contact', 'member' || i || '@example.com',
+               '+2135' || lpad((50000000 + i)::text, 8, '0'), NOW(), NOW()
+          FROM generate_series(1, %s) i
+        RETURNING id, mobile, email
+        """,
+        [MEMBERS],
+    )
+    rows = cr.fetchall()
+    cr.execute(
+        """
+        INSERT INTO flexi_loyalty_subscription (partner_id, program_id, company_id,
+            phone, email, member_code, state, consent_channel, consent_date,
+            points_balance, create_date, write_date)
+        SELECT p.id, %s, %s, p.mobile, p.email, 'BM' || lpad(p.id::text, 8, '0'),
+               'active', 'counter', NOW(), 0, NOW(), NOW()
+          FROM unnest(%s::int[]) AS p(id) JOIN res_partner rp ON rp.id = p.id
+        """.replace("p.mobile, p.email", "rp.mobile, rp.email"),
+        [program.id, program.company_id.id, [r[0] for r in rows]],
+    )
+    cr.execute("ANALYZE flexi_loyalty_subscription")
+    return [r[1] for r in rows]
+
+
+def bench_member_lookup(env, program, phones):
+    Sub = env["flexi.loyalty.subscription"]
+    rng = random.Random(7)
+    typed = []
+    for phone in rng.sample(phones, 200):
+        national = "0" + phone[4:]  # how staff type it: 0550 00 12 34
+        typed.append(f"{national[:4]} {national[4:6]} {national[6:8]} {national[8:]}")
+    for term in typed[:20]:
+        Sub._flexi_search_members(term)
+    timings = []
+    found = 0
+    for term in typed:
+        env.invalidate_all()
+        with Timer() as timer:
+            members = Sub._flexi_search_members(term)
+            members.read(["partner_id", "points_balance", "tier_id"])
+        timings.append(timer.elapsed)
+        found += len(members) == 1
+    info(f"member lookup: {found}/{len(typed)} typed numbers found exactly one member")
+    report("loyalty_member_lookup", median_ms(timings), "ms", "<=", 10)
+
+
+def seed_ledger(env, program):
+    """10 lines a member: 8 earnings over 3 years (some expired), 2 redemptions."""
+    today = fields.Date.context_today(program)
+    env.cr.execute(
+        """
+        INSERT INTO flexi_loyalty_ledger_line (subscription_id, program_id, partner_id,
+            company_id, move_type, points, date, expiry_date, is_lot, reason,
+            create_date, write_date)
+        SELECT s.id, s.program_id, s.partner_id, s.company_id,
+               CASE WHEN k <= 8 THEN 'earn' ELSE 'redeem' END,
+               CASE WHEN k <= 8 THEN 10 ELSE -5 END,
+               NOW(),
+               CASE WHEN k <= 8 THEN %(today)s::date + ((k * 90 - 400) || ' days')::interval
+               END,
+               k <= 8, 'bench', NOW(), NOW()
+          FROM flexi_loyalty_subscription s CROSS JOIN generate_series(1, %(n)s) k
+         WHERE s.program_id = %(program)s
+        """,
+        {"today": today, "n": LINES_PER_MEMBER, "program": program.id},
+    )
+    env.cr.execute(
+        """
+        UPDATE flexi_loyalty_subscription s SET points_balance = t.total
+          FROM (SELECT subscription_id, SUM(points) total FROM flexi_loyalty_ledger_line
+                 GROUP BY subscription_id) t
+         WHERE t.subscription_id = s.id
+        """
+    )
+    env.cr.execute("ANALYZE flexi_loyalty_ledger_line")
+    env.cr.execute("SELECT COUNT(*) FROM flexi_loyalty_ledger_line")
+    return env.cr.fetchone()[0], today
+
+
+def bench_expiry_pass(env, program):
+    count, today = seed_ledger(env, program)
+    Line = env["flexi.loyalty.ledger.line"]
+    with Timer() as timer:
+        expired = Line._flexi_expire_due(today)
+        env.flush_all()
+    with Timer() as again:
+        second = Line._flexi_expire_due(today)
+    env.cr.execute(
+        """SELECT COUNT(*) FROM flexi_loyalty_subscription s
+            WHERE points_balance <> (SELECT COALESCE(SUM(points), 0)
+                  FROM flexi_loyalty_ledger_line WHERE subscription_id = s.id)"""
+    )
+    mismatched = env.cr.fetchone()[0]
+    info(
+        f"expiry pass over {count} lines: {expired} members expired, second run "
+        f"{second} in {again.elapsed:.2f} s, balances off ledger: {mismatched}"
+    )
+    report("loyalty_expiry_pass", timer.elapsed, "s", "<=", 60)
+    report("loyalty_expiry_pass_peak_rss", peak_rss_mb(), "MB", "<=", 1024)
+
+
+def main():
+    with bench_env() as env:
+        # The shop is in Algeria: numbers are typed the national way (0550 …).
+        env.company.country_id = env.ref("base.dz")
+        bench_confirm_overhead(env)
+        program = env["flexi.loyalty.program"].create(
+            {"name": "Bench 100k", "amount_per_point": 100, "validity_months": 18}
+        )
+        phones = seed_members(env, program)
+        bench_member_lookup(env, program, phones)
+        bench_expiry_pass(env, program)
+
+
+if __name__ == "__main__":
+    main()
