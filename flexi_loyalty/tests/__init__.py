@@ -1,1 +1,7 @@
-from . import test_ledger, test_subscription
+from . import (
+    test_expiry,
+    test_ledger,
+    test_notifications,
+    test_subscription,
+    test_tiers,
+)
