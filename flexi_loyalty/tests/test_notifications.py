@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from odoo.addons.sms.tests.common import SMSCase
@@ -73,3 +75,29 @@ class TestNotifications(FlexiLoyaltyCommon, SMSCase):
         with self.mockSMSGateway():
             self._order([(self.dish, 2), (self.drink, 3)]).action_confirm()  # 72
         self.assertFalse(self._new_sms)
+
+    def test_default_channel_from_settings(self):
+        settings = self.env["res.config.settings"].create({})
+        settings.flexi_loyalty_notify_channel = "email"
+        settings.execute()
+        member = self.env["flexi.loyalty.subscription"]._flexi_enroll(
+            self.karim, self.program
+        )
+        self.assertEqual(member.notify_channel, "email")
+
+    def test_expiry_reminders_switched_off_in_settings(self):
+        settings = self.env["res.config.settings"].create({})
+        self.assertTrue(settings.flexi_loyalty_expiry_reminder)
+        settings.flexi_loyalty_expiry_reminder = False
+        settings.execute()
+        self.assertFalse(
+            self.env["res.config.settings"].create({}).flexi_loyalty_expiry_reminder
+        )
+        with freeze_time("2025-01-10"):
+            self._order([(self.dish, 2)]).action_confirm()
+        with freeze_time("2026-06-20"), self.mockSMSGateway():
+            self.env[
+                "flexi.loyalty.subscription"
+            ]._cron_flexi_loyalty_expiry_reminders()
+        self.assertFalse(self._new_sms)
+        self.assertFalse(self.member.expiry_reminder_date)
