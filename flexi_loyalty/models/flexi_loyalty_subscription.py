@@ -437,6 +437,8 @@ class FlexiLoyaltySubscription(models.Model):
         stats = {sub.id: {} for sub in self}
         if not self:
             return stats
+        # sudo: only aggregates are read, and a tier must not depend on which
+        # orders the user who triggers the requalification may see.
         Order = self.env["sale.order"].sudo()
         Line = self.env["flexi.loyalty.ledger.line"].sudo()
         for period in set(self.program_id.tier_ids.mapped("period")):
