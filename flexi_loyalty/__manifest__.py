@@ -10,6 +10,8 @@
     "data": [
         "security/flexi_loyalty_security.xml",
         "security/ir.model.access.csv",
+        "data/flexi_loyalty_data.xml",
+        "data/flexi_loyalty_templates.xml",
         "data/flexi_loyalty_cron.xml",
         "views/flexi_loyalty_menus.xml",
         "views/flexi_loyalty_program_views.xml",
@@ -18,6 +20,7 @@
         "views/flexi_loyalty_voucher_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": ["demo/flexi_loyalty_demo.xml"],
     "development_status": "Alpha",

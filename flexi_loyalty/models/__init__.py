@@ -9,6 +9,7 @@ from . import (
     flexi_loyalty_tier,
     flexi_loyalty_voucher,
     product_template,
+    res_config_settings,
     res_partner,
     sale_order,
     sale_order_line,

@@ -231,6 +231,11 @@ class FlexiLoyaltyLedgerLine(models.Model):
         return len(expired)
 
     @api.model
+    def _cron_flexi_loyalty_expire(self):
+        """Daily: post the expirations due (idempotent, see _flexi_expire_due)."""
+        return self._flexi_expire_due(fields.Date.context_today(self))
+
+    @api.model
     def _flexi_source_vals(self, record):
         return {"res_model": record._name, "res_id": record.id}
 

@@ -1,11 +1,33 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import email_normalize
 
 from odoo.osv import expression
 
 from ..tools.codes import MEMBER_CODE_LENGTH, new_member_code, normalize_code
-from ..tools.fifo import can_redeem, expiring_between
+from ..tools.fifo import can_redeem, expired_due, expiring_between
 from ..tools.phone import phone_search_prefix
+from ..tools.tiers import qualifying_tier, tier_change, window_start
+
+# Service messages: kind -> (mail template, SMS template) XML ids.
+NOTIFICATION_TEMPLATES = {
+    "welcome": (
+        "flexi_loyalty.mail_template_flexi_loyalty_welcome",
+        "flexi_loyalty.sms_template_flexi_loyalty_welcome",
+    ),
+    "reward": (
+        "flexi_loyalty.mail_template_flexi_loyalty_reward",
+        "flexi_loyalty.sms_template_flexi_loyalty_reward",
+    ),
+    "expiry": (
+        "flexi_loyalty.mail_template_flexi_loyalty_expiry",
+        "flexi_loyalty.sms_template_flexi_loyalty_expiry",
+    ),
+    "tier": (
+        "flexi_loyalty.mail_template_flexi_loyalty_tier",
+        "flexi_loyalty.sms_template_flexi_loyalty_tier",
+    ),
+}
 
 
 class FlexiLoyaltySubscription(models.Model):
@@ -70,6 +92,24 @@ class FlexiLoyaltySubscription(models.Model):
         "flexi.loyalty.ledger.line", "subscription_id", "Points History"
     )
     currency_id = fields.Many2one(related="program_id.currency_id")
+    notify_channel = fields.Selection(
+        [("sms", "SMS"), ("email", "Email"), ("none", "No Messages")],
+        "Send Messages By",
+        required=True,
+        default="sms",
+        tracking=True,
+        help="Channel of service messages: welcome, reward reached, points "
+        "expiring, tier change. Blacklisted numbers and emails receive nothing.",
+    )
+    expiry_reminder_date = fields.Date(
+        "Expiry Reminded For",
+        readonly=True,
+        copy=False,
+        help="Expiry date of the last reminder sent: one reminder per date.",
+    )
+    expiry_reminder_points = fields.Integer(
+        "Points Reminded", readonly=True, copy=False
+    )
 
     _sql_constraints = [
         (
@@ -132,6 +172,10 @@ class FlexiLoyaltySubscription(models.Model):
             vals["phone"] = self._flexi_normalize_phone(vals.get("phone"), partner)
             if vals.get("email"):
                 vals["email"] = vals["email"].strip().lower()
+            if "notify_channel" not in vals:
+                vals["notify_channel"] = self._flexi_default_channel(
+                    vals.get("phone"), vals.get("email")
+                )
         subs = super().create(vals_list)
         subs._flexi_on_enrolled()
         return subs
@@ -242,7 +286,8 @@ class FlexiLoyaltySubscription(models.Model):
         return self.search(expression.AND([domain, match]), limit=limit)
 
     def _flexi_on_enrolled(self):
-        """Hook: welcome messages and the like (see notifications)."""
+        """Hook after enrolment: welcome message."""
+        self._flexi_notify("welcome")
 
     def _flexi_lock(self):
         """Row lock against concurrent movements on these memberships.
@@ -384,7 +429,9 @@ class FlexiLoyaltySubscription(models.Model):
         return line
 
     def _flexi_after_earn(self, line):
-        """Hook after points were earned (tier requalification, notifications)."""
+        """Hook after points were earned: requalify the tier, tell about rewards."""
+        self._flexi_requalify()
+        self._flexi_check_reward_reached(line)
 
     def _flexi_adjust(self, points, reason, move_type="adjustment"):
         """Manager correction or bonus, with a mandatory reason."""
@@ -411,3 +458,286 @@ class FlexiLoyaltySubscription(models.Model):
                 }
             ]
         )
+
+    # ------------------------------------------------------------ tiers
+
+    def _flexi_tier_stats(self, today):
+        """{member id: {period: {basis: value}}} for the periods of their tiers.
+
+        A few grouped queries for the whole set, whatever its size: confirmed
+        orders of the members' partners (count, amount on the program's base)
+        and points earned net of their reversals.
+        """
+        stats = {sub.id: {} for sub in self}
+        if not self:
+            return stats
+        # sudo: only aggregates are read, and a tier must not depend on which
+        # orders the user who triggers the requalification may see.
+        Order = self.env["sale.order"].sudo()
+        Line = self.env["flexi.loyalty.ledger.line"].sudo()
+        for period in set(self.program_id.tier_ids.mapped("period")):
+            start = window_start(today, period)
+            order_domain = [
+                ("state", "=", "sale"),
+                ("partner_id", "in", self.partner_id.ids),
+                ("company_id", "in", self.company_id.ids),
+            ]
+            line_domain = [
+                ("subscription_id", "in", self.ids),
+                "|",
+                ("move_type", "in", ("earn", "pending")),
+                "&",
+                ("move_type", "=", "reversal"),
+                ("points", "<", 0),
+            ]
+            if start:
+                start_dt = fields.Datetime.to_datetime(start)
+                order_domain.append(("date_order", ">=", start_dt))
+                line_domain.append(("date", ">=", start_dt))
+            orders = {
+                (partner.id, company.id): (count, untaxed, total)
+                for partner, company, count, untaxed, total in Order._read_group(
+                    order_domain,
+                    ["partner_id", "company_id"],
+                    ["__count", "amount_untaxed:sum", "amount_total:sum"],
+                )
+            }
+            points = {
+                sub.id: total
+                for sub, total in Line._read_group(
+                    line_domain, ["subscription_id"], ["points:sum"]
+                )
+            }
+            for sub in self:
+                count, untaxed, total = orders.get(
+                    (sub.partner_id.id, sub.company_id.id), (0, 0.0, 0.0)
+                )
+                amount = (
+                    untaxed if sub.program_id.amount_base == "tax_excluded" else total
+                )
+                stats[sub.id][period] = {
+                    "orders": count,
+                    "amount": amount,
+                    "points": points.get(sub.id, 0),
+                }
+        return stats
+
+    def _flexi_qualifying_tier(self, stats):
+        """The best tier of the member's program that ``stats`` reach."""
+        self.ensure_one()
+        tiers = self.program_id.tier_ids
+        best = self.env["flexi.loyalty.tier"]
+        for period, period_stats in stats.items():
+            tier_id = qualifying_tier(
+                [
+                    {
+                        "id": tier.id,
+                        "basis": tier.basis,
+                        "threshold": tier.threshold,
+                        "sequence": tier.sequence,
+                    }
+                    for tier in tiers
+                    if tier.period == period
+                ],
+                period_stats,
+            )
+            tier = tiers.browse(tier_id) if tier_id else best
+            if tier and (
+                not best
+                or (tier.sequence, tier.threshold) > (best.sequence, best.threshold)
+            ):
+                best = tier
+        return best
+
+    def _flexi_requalify(self, today=None):
+        """Move active members to the tier they qualify for now.
+
+        Logs each upgrade or downgrade on the membership and tells the member.
+        Returns the members whose tier changed.
+        """
+        today = today or fields.Date.context_today(self)
+        subs = self.filtered(lambda s: s.state == "active" and s.program_id.tier_ids)
+        stats = subs._flexi_tier_stats(today)
+        changed = self.browse()
+        for sub in subs:
+            new_tier = sub._flexi_qualifying_tier(stats[sub.id])
+            ranks = {t.id: (t.sequence, t.threshold) for t in sub.program_id.tier_ids}
+            change = tier_change(sub.tier_id.id, new_tier.id, ranks)
+            if change == "same":
+                continue
+            old_tier = sub.tier_id
+            # The chatter line below says more than field tracking would.
+            sub.with_context(mail_notrack=True).write({"tier_id": new_tier.id})
+            sub._message_log(body=sub._flexi_tier_change_message(old_tier, change))
+            changed |= sub
+        changed._flexi_notify("tier")
+        return changed
+
+    def _flexi_tier_change_message(self, old_tier, change):
+        self.ensure_one()
+        values = {
+            "old": old_tier.name or _("no tier"),
+            "new": self.tier_id.name or _("no tier"),
+        }
+        if change == "upgrade":
+            return _("Tier upgraded: %(old)s → %(new)s", **values)
+        return _("Tier downgraded: %(old)s → %(new)s", **values)
+
+    @api.model
+    def _cron_flexi_loyalty_requalify(self):
+        """Nightly: rolling windows drop old orders, reversals take points back."""
+        programs = self.env["flexi.loyalty.program"].search([("tier_ids", "!=", False)])
+        members = self.search(
+            [
+                ("program_id", "in", programs.ids),
+                ("state", "=", "active"),
+            ]
+        )
+        # Bounded batches keep the grouped queries and the cache small.
+        for start in range(0, len(members), 1000):
+            members[start : start + 1000]._flexi_requalify()
+
+    # ------------------------------------------------------------ notifications
+
+    @api.model
+    def _flexi_default_channel(self, phone, email):
+        """The configured channel, else the one the member can be reached on."""
+        channel = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("flexi_loyalty.notify_channel", "sms")
+        )
+        if channel == "sms" and not phone and email:
+            return "email"
+        if channel == "email" and not email and phone:
+            return "sms"
+        return channel
+
+    def _flexi_notify(self, kind):
+        """Send the service message ``kind`` to each member on its channel.
+
+        Members who chose no messages, or who are blacklisted on their channel,
+        receive nothing.
+        """
+        members = self.filtered(
+            lambda s: s.state == "active" and s.notify_channel != "none"
+        )
+        if not members:
+            return
+        mail_xmlid, sms_xmlid = NOTIFICATION_TEMPLATES[kind]
+        by_sms = members.filtered(lambda s: s.notify_channel == "sms" and s.phone)
+        by_email = members.filtered(lambda s: s.notify_channel == "email" and s.email)
+        sms_template = self.env.ref(sms_xmlid, raise_if_not_found=False)
+        mail_template = self.env.ref(mail_xmlid, raise_if_not_found=False)
+        if by_sms and sms_template:
+            by_sms._flexi_send_sms(sms_template)
+        if by_email and mail_template:
+            by_email._flexi_send_email(mail_template)
+
+    def _flexi_send_sms(self, template):
+        """Queue ``template`` by SMS through Odoo's mass SMS composer.
+
+        The composer renders in each member's language, cancels numbers of the
+        phone blacklist, and logs the text on each membership. ``sudo`` is safe:
+        the template and the recipients (the members' own numbers) are ours;
+        the current user may be a salesperson or a portal customer without
+        rights on SMS templates.
+        """
+        return self.sudo()._message_sms_schedule_mass(template=template.sudo())
+
+    def _flexi_send_email(self, template):
+        """Queue ``template`` by email to members whose address is not blacklisted.
+
+        ``sudo``: same boundary as :meth:`_flexi_send_sms`.
+        """
+        emails = {sub.id: email_normalize(sub.email) for sub in self}
+        blacklisted = set(
+            self.env["mail.blacklist"]
+            .sudo()
+            .search([("email", "in", [e for e in emails.values() if e])])
+            .mapped("email")
+        )
+        for sub in self:
+            if not emails[sub.id] or emails[sub.id] in blacklisted:
+                continue
+            template.sudo().send_mail(sub.id)
+
+    def _flexi_cheapest_reward(self):
+        """Cheapest active reward the member's tier allows."""
+        self.ensure_one()
+        rewards = self.program_id.reward_ids.filtered(
+            lambda r: (
+                not r.min_tier_id
+                or (self.tier_id and r.min_tier_id.sequence <= self.tier_id.sequence)
+            )
+        )
+        return rewards.sorted("points_cost")[:1]
+
+    def _flexi_check_reward_reached(self, line):
+        """Tell the member when an earning makes a reward affordable.
+
+        Only on the earning that crosses the cheapest reward's cost, not on
+        every later one.
+        """
+        self.ensure_one()
+        if line.move_type != "earn":
+            return
+        reward = self._flexi_cheapest_reward()
+        if not reward:
+            return
+        spendable = self._flexi_spendable()
+        if spendable - line.points < reward.points_cost <= spendable:
+            self._flexi_notify("reward")
+
+    @api.model
+    def _cron_flexi_loyalty_expiry_reminders(self, today=None):
+        """Daily: "your points expire on ..." once per member and expiry date.
+
+        The date reminded is stored on the membership in the same transaction
+        as the queued message, so a retried run sends nothing twice.
+        """
+        ICP = self.env["ir.config_parameter"].sudo()
+        if ICP.get_param("flexi_loyalty.expiry_reminder", "True") != "True":
+            return
+        today = today or fields.Date.context_today(self)
+        programs = self.env["flexi.loyalty.program"].search(
+            [("expiry_reminder_days", ">", 0), ("validity_months", ">", 0)]
+        )
+        for program in programs:
+            end = fields.Date.add(today, days=program.expiry_reminder_days)
+            members = self.search(
+                [
+                    ("program_id", "=", program.id),
+                    ("state", "=", "active"),
+                    ("notify_channel", "!=", "none"),
+                    ("line_ids.is_lot", "=", True),
+                    ("line_ids.expiry_date", ">=", today),
+                    ("line_ids.expiry_date", "<=", end),
+                ]
+            )
+            members._flexi_remind_expiry(today, end)
+
+    def _flexi_remind_expiry(self, today, end):
+        """Remind members of their first points expiring between the two days."""
+        data = self._flexi_lot_data()
+        todo = {}
+        for sub in self:
+            lots, debited, __ = data.get(sub.id, ([], 0, 0))
+            # Expirations not posted yet are consumed first, as at posting.
+            debited += expired_due(lots, debited, today)
+            upcoming = expiring_between(lots, debited, today, end)
+            if not upcoming:
+                continue
+            expiry, points = upcoming[0]
+            if sub.expiry_reminder_date and sub.expiry_reminder_date >= expiry:
+                continue
+            todo.setdefault((expiry, points), self.browse())
+            todo[(expiry, points)] |= sub
+        reminded = self.browse()
+        for (expiry, points), subs in todo.items():
+            subs.write(
+                {"expiry_reminder_date": expiry, "expiry_reminder_points": points}
+            )
+            reminded |= subs
+        reminded._flexi_notify("expiry")
+        return reminded

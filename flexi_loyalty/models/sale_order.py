@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 
 
 class SaleOrder(models.Model):
@@ -60,6 +60,8 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------ flow hooks
 
     def _action_confirm(self):
+        # Lines edited outside the order form (imports, RPC) are caught here.
+        self._flexi_loyalty_sync_tier_discount(confirming=True)
         res = super()._action_confirm()
         self._flexi_loyalty_earn_on("confirm")
         return res
@@ -94,6 +96,7 @@ class SaleOrder(models.Model):
                 or line.is_downpayment
                 or line._is_delivery()
                 or line.flexi_loyalty_reward_id
+                or line.flexi_loyalty_is_tier_discount
             ):
                 continue
             amount = (
@@ -198,3 +201,133 @@ class SaleOrder(models.Model):
             ]
         )
         orders._flexi_loyalty_check_delivered()
+
+    # ------------------------------------------------------------ tier discount
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        if not self.env.context.get("flexi_loyalty_tier_sync"):
+            orders.filtered("order_line")._flexi_loyalty_sync_tier_discount()
+        return orders
+
+    def write(self, vals):
+        res = super().write(vals)
+        if not self.env.context.get("flexi_loyalty_tier_sync") and (
+            {"order_line", "partner_id"} & set(vals)
+        ):
+            self._flexi_loyalty_sync_tier_discount()
+        return res
+
+    def _flexi_loyalty_discount_tier(self):
+        """The customer's tier with the biggest permanent discount, if any."""
+        self.ensure_one()
+        best = self.env["flexi.loyalty.tier"]
+        for program in self._flexi_loyalty_programs():
+            sub = self._flexi_loyalty_subscription(program)
+            if sub.state == "active" and (
+                sub.tier_id.discount_percent > best.discount_percent
+            ):
+                best = sub.tier_id
+        return best
+
+    def _flexi_loyalty_tier_discount_base_lines(self):
+        """The lines the tier discount applies to: goods sold, not rewards."""
+        self.ensure_one()
+        return self.order_line.filtered(
+            lambda line: (
+                not line.display_type
+                and not line.is_downpayment
+                and not line._is_delivery()
+                and not line.flexi_loyalty_reward_id
+                and not line.flexi_loyalty_is_tier_discount
+                and not line.product_id.flexi_loyalty_no_earn
+                and line.price_subtotal > 0
+            )
+        )
+
+    def _flexi_loyalty_tier_discount_amounts(self, tier):
+        """{tax ids: discount} — one discount line per set of taxes."""
+        self.ensure_one()
+        bases = {}
+        for line in self._flexi_loyalty_tier_discount_base_lines():
+            key = tuple(sorted(line.tax_id.ids))
+            # A tax-included price carries its tax: discount what was charged.
+            included = any(line.tax_id.mapped("price_include"))
+            base = line.price_total if included else line.price_subtotal
+            bases[key] = bases.get(key, 0.0) + base
+        amounts = {
+            key: self.currency_id.round(base * tier.discount_percent / 100)
+            for key, base in bases.items()
+        }
+        return {key: amount for key, amount in amounts.items() if amount > 0}
+
+    def _flexi_loyalty_tier_discount_vals(self, tier, tax_ids, amount):
+        self.ensure_one()
+        return {
+            "product_id": self.env.ref(
+                "flexi_loyalty.product_flexi_loyalty_tier_discount"
+            ).id,
+            "name": _(
+                "%(tier)s discount (-%(percent)s%%)",
+                tier=tier.name,
+                percent=f"{tier.discount_percent:g}",
+            ),
+            "product_uom_qty": 1.0,
+            "price_unit": -amount,
+            "discount": 0.0,
+            "tax_id": [Command.set(list(tax_ids))],
+            "flexi_loyalty_is_tier_discount": True,
+            "sequence": max(self.order_line.mapped("sequence"), default=10) + 1,
+        }
+
+    def _flexi_loyalty_sync_tier_discount(self, confirming=False):
+        """Add, refresh or remove the member's tier discount lines.
+
+        Only quotations (and orders being confirmed): a confirmed order keeps
+        the discount it was sold with.
+        """
+        for order in self:
+            if not (
+                order.state in ("draft", "sent") or (confirming and not order.locked)
+            ):
+                continue
+            tier = order._flexi_loyalty_discount_tier()
+            wanted = order._flexi_loyalty_tier_discount_amounts(tier) if tier else {}
+            commands = []
+            for line in order.order_line.filtered("flexi_loyalty_is_tier_discount"):
+                key = tuple(sorted(line.tax_id.ids))
+                if key not in wanted:
+                    commands.append(Command.unlink(line.id))
+                    continue
+                amount = wanted.pop(key)
+                name = order._flexi_loyalty_tier_discount_vals(tier, key, amount)[
+                    "name"
+                ]
+                if (
+                    order.currency_id.compare_amounts(line.price_unit, -amount)
+                    or line.product_uom_qty != 1
+                    or line.discount
+                    or line.name != name
+                ):
+                    commands.append(
+                        Command.update(
+                            line.id,
+                            {
+                                "price_unit": -amount,
+                                "product_uom_qty": 1.0,
+                                "discount": 0.0,
+                                "name": name,
+                            },
+                        )
+                    )
+            for key, amount in wanted.items():
+                commands.append(
+                    Command.create(
+                        order._flexi_loyalty_tier_discount_vals(tier, key, amount)
+                    )
+                )
+            if commands:
+                order.with_context(flexi_loyalty_tier_sync=True).write(
+                    {"order_line": commands}
+                )

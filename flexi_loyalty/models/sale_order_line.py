@@ -14,6 +14,13 @@ class SaleOrderLine(models.Model):
         "flexi.loyalty.voucher", "Voucher", readonly=True, index="btree_not_null"
     )
 
+    flexi_loyalty_is_tier_discount = fields.Boolean(
+        "Tier Discount",
+        readonly=True,
+        help="The member's permanent tier discount; kept up to date on quotations "
+        "and earns no points.",
+    )
+
     def write(self, vals):
         res = super().write(vals)
         if "qty_delivered" in vals:

@@ -118,3 +118,22 @@ class FlexiLoyaltyCommon(TransactionCase):
                 line.quantity = quantity
         refund.action_post()
         return refund
+
+    @classmethod
+    def _confirmed_orders(cls, count, date, partner=None):
+        """``count`` orders already confirmed on ``date`` (history, no earning)."""
+        return cls.env["sale.order"].create(
+            [
+                {
+                    "partner_id": (partner or cls.customer).id,
+                    "state": "sale",
+                    "date_order": date,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": cls.drink.id, "product_uom_qty": 1}
+                        )
+                    ],
+                }
+                for __ in range(count)
+            ]
+        )
