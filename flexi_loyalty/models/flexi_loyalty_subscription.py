@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools.codes import new_member_code
-from ..tools.fifo import can_redeem, expiring_between
+from ..tools.fifo import can_redeem, earliest_expiry_consumed, expiring_between
 
 
 class FlexiLoyaltySubscription(models.Model):
@@ -305,6 +305,16 @@ class FlexiLoyaltySubscription(models.Model):
                 }
             ]
         )
+
+    def _flexi_expiry_consumed_by(self, points):
+        """Expiry of the first lot a debit of ``points`` would eat into.
+
+        Call after due expirations were posted (``_flexi_spendable``); redeem
+        lines carry it so points given back keep their date.
+        """
+        self.ensure_one()
+        lots, debited, _pending = self._flexi_lot_data().get(self.id, ([], 0, 0))
+        return earliest_expiry_consumed(lots, debited, points) or False
 
     def _flexi_earn_multiplier(self):
         """Earning multiplier of the member's tier (1 without a tier)."""

@@ -1,1 +1,8 @@
-from . import test_ledger, test_subscription
+from . import (
+    test_concurrency,
+    test_ledger,
+    test_otp,
+    test_redeem,
+    test_subscription,
+    test_voucher,
+)
