@@ -1,6 +1,7 @@
 from . import (
     account_move,
     flexi_loyalty_ledger_line,
+    flexi_loyalty_otp,
     flexi_loyalty_program,
     flexi_loyalty_promotion,
     flexi_loyalty_reward,

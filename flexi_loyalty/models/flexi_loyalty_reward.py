@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -66,3 +66,66 @@ class FlexiLoyaltyReward(models.Model):
                 raise ValidationError(_("A free product reward needs a product."))
             if reward.reward_type == "voucher" and reward.voucher_value <= 0:
                 raise ValidationError(_("A voucher reward needs a positive value."))
+
+    # ------------------------------------------------------------ CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        rewards = super().create(vals_list)
+        # A free product is its own order line; other rewards need a product
+        # to carry their (negative) line.
+        for reward in rewards.filtered(
+            lambda r: not r.reward_product_id and r.reward_type != "product"
+        ):
+            reward.reward_product_id = self.env["product.product"].create(
+                reward._flexi_reward_product_vals()
+            )
+        return rewards
+
+    # ------------------------------------------------------------ business
+
+    def _flexi_reward_product_vals(self):
+        """Values of the service product created to carry this reward."""
+        self.ensure_one()
+        return {
+            "name": self.name,
+            "type": "service",
+            "sale_ok": False,
+            "purchase_ok": False,
+            "list_price": 0.0,
+            "invoice_policy": "order",
+            "taxes_id": [Command.clear()],
+            "supplier_taxes_id": [Command.clear()],
+            "flexi_loyalty_no_earn": True,
+            "company_id": self.company_id.id,
+        }
+
+    def _flexi_unavailable_reason(self, subscription):
+        """Why ``subscription`` may not pick this reward, or False.
+
+        Points are checked when they are debited; this covers the rest.
+        """
+        self.ensure_one()
+        if not self.active or self.program_id != subscription.program_id:
+            return _("This reward is not part of %s.", subscription.program_id.name)
+        if subscription.state != "active":
+            return _("This membership is not active.")
+        if self.min_tier_id and not self._flexi_tier_reached(subscription.tier_id):
+            return _(
+                "This reward is for members from the %(tier)s tier.",
+                tier=self.min_tier_id.name,
+            )
+        return False
+
+    def _flexi_tier_reached(self, tier):
+        """True when ``tier`` is the minimum tier or a higher one."""
+        self.ensure_one()
+        if not tier:
+            return False
+        # Tiers rank by sequence (then id), like the program's tier list.
+        minimum = self.min_tier_id
+        return (tier.sequence, tier.id) >= (minimum.sequence, minimum.id)
+
+    def _flexi_is_available_for(self, subscription):
+        """True when ``subscription`` may pick this reward (points aside)."""
+        return not self._flexi_unavailable_reason(subscription)

@@ -5,7 +5,12 @@ from odoo.tools import email_normalize
 from odoo.osv import expression
 
 from ..tools.codes import MEMBER_CODE_LENGTH, new_member_code, normalize_code
-from ..tools.fifo import can_redeem, expired_due, expiring_between
+from ..tools.fifo import (
+    can_redeem,
+    earliest_expiry_consumed,
+    expired_due,
+    expiring_between,
+)
 from ..tools.phone import phone_search_prefix
 from ..tools.tiers import qualifying_tier, tier_change, window_start
 
@@ -384,6 +389,16 @@ class FlexiLoyaltySubscription(models.Model):
                 }
             ]
         )
+
+    def _flexi_expiry_consumed_by(self, points):
+        """Expiry of the first lot a debit of ``points`` would eat into.
+
+        Call after due expirations were posted (``_flexi_spendable``); redeem
+        lines carry it so points given back keep their date.
+        """
+        self.ensure_one()
+        lots, debited, _pending = self._flexi_lot_data().get(self.id, ([], 0, 0))
+        return earliest_expiry_consumed(lots, debited, points) or False
 
     def _flexi_earn_multiplier(self):
         """Earning multiplier of the member's tier (1 without a tier)."""

@@ -1,4 +1,6 @@
 from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_round
 
 
 class SaleOrder(models.Model):
@@ -71,6 +73,34 @@ class SaleOrder(models.Model):
         self._flexi_loyalty_reverse_all(_("Order cancelled"))
         return res
 
+    def action_flexi_loyalty_redeem(self):
+        """Open the "Use points" wizard on a quotation."""
+        self.ensure_one()
+        self._flexi_loyalty_check_quotation()
+        if not self.flexi_loyalty_subscription_ids:
+            raise UserError(_("This customer has no active loyalty membership."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Use Points"),
+            "res_model": "flexi.loyalty.redeem.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def action_flexi_loyalty_apply_voucher(self):
+        """Open the wizard where staff type a voucher code."""
+        self.ensure_one()
+        self._flexi_loyalty_check_quotation()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Apply a Voucher"),
+            "res_model": "flexi.loyalty.voucher.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
     # ------------------------------------------------------------ business
 
     def _flexi_loyalty_programs(self, trigger=None):
@@ -97,6 +127,7 @@ class SaleOrder(models.Model):
                 or line._is_delivery()
                 or line.flexi_loyalty_reward_id
                 or line.flexi_loyalty_is_tier_discount
+                or line.flexi_loyalty_voucher_id
             ):
                 continue
             amount = (
@@ -164,8 +195,15 @@ class SaleOrder(models.Model):
             lines = Line._flexi_source_lines(order, ["earn", "pending", "redeem"])
             cycle = len(Line._flexi_source_lines(order, ["reversal"]))
             lines._flexi_reverse(f"cancel:sale.order,{order.id}:{cycle}", reason)
-            # The points are back: the reward lines must not survive a re-confirm.
-            order.order_line.filtered("flexi_loyalty_reward_id").unlink()
+            # Points given back: vouchers they paid for and not used yet go too.
+            self.env["flexi.loyalty.voucher"].sudo().search(
+                [("ledger_line_id", "in", lines.ids), ("state", "=", "valid")]
+            ).write({"state": "cancelled"})
+            # The points are back: the reward lines must not survive a re-confirm;
+            # removing voucher lines makes their vouchers valid again.
+            order.order_line.filtered(
+                lambda ln: ln.flexi_loyalty_reward_id or ln.flexi_loyalty_voucher_id
+            ).unlink()
 
     def _flexi_loyalty_check_delivered(self):
         """Earn for programs that wait for delivery, once every line is delivered."""
@@ -331,3 +369,241 @@ class SaleOrder(models.Model):
                 order.with_context(flexi_loyalty_tier_sync=True).write(
                     {"order_line": commands}
                 )
+
+    # ------------------------------------------------------------ rewards
+
+    def _flexi_loyalty_check_quotation(self):
+        self.ensure_one()
+        if self.state not in ("draft", "sent"):
+            raise UserError(
+                _(
+                    "Rewards and vouchers apply to quotations only, not to %s.",
+                    self.name,
+                )
+            )
+
+    def _flexi_loyalty_redeem(self, subscription, reward, otp=None, key=None):
+        """Spend points on ``reward`` for this quotation, in one transaction.
+
+        The caller has verified the code (``otp``) or the program needs none.
+        Locks the membership, debits the points and adds the reward line, or
+        issues a voucher for voucher rewards. Returns the redeem ledger line.
+        """
+        self.ensure_one()
+        self._flexi_loyalty_check_quotation()
+        if subscription.partner_id != self.partner_id:
+            raise UserError(_("This membership belongs to another customer."))
+        reason = reward._flexi_unavailable_reason(subscription)
+        if reason:
+            raise UserError(reason)
+        if subscription.program_id.otp_required and not otp:
+            raise UserError(_("A code sent to the member is needed to spend points."))
+        subscription._flexi_lock()
+        if subscription._flexi_spendable() < 0:
+            raise UserError(
+                _("This member owes points (negative balance) and cannot redeem.")
+            )
+        # Built before the debit: a credit larger than the order is refused
+        # before any point moves.
+        line_vals = self._flexi_loyalty_reward_line_vals(reward)
+        points = reward.points_cost
+        ledger_line = subscription._flexi_debit(
+            points,
+            "redeem",
+            _("%(reward)s on %(order)s", reward=reward.name, order=self.name),
+            source={"res_model": self._name, "res_id": self.id},
+            key=key or (f"redeem:otp:{otp.id}" if otp else None),
+            reward_id=reward.id,
+            base_amount=self.amount_total,
+            expiry_date=subscription._flexi_expiry_consumed_by(points),
+        )
+        if reward.reward_type == "voucher":
+            self._flexi_loyalty_issue_voucher(subscription, reward, ledger_line)
+        else:
+            for vals in line_vals:
+                vals.update(
+                    flexi_loyalty_reward_id=reward.id,
+                    flexi_loyalty_ledger_line_id=ledger_line.id,
+                )
+            self.write({"order_line": [Command.create(v) for v in line_vals]})
+        return ledger_line
+
+    def _flexi_loyalty_issue_voucher(self, subscription, reward, ledger_line):
+        """Voucher rewards: a code for later, paid by ``ledger_line``."""
+        return self.env["flexi.loyalty.voucher"]._flexi_issue(
+            subscription.partner_id,
+            "amount",
+            reward.voucher_value,
+            reward.voucher_validity_days,
+            _("%(reward)s (%(order)s)", reward=reward.name, order=self.name),
+            subscription=subscription,
+            reward=reward,
+            ledger_line_id=ledger_line.id,
+        )
+
+    def _flexi_loyalty_reward_line_vals(self, reward):
+        """Order line values carrying ``reward`` (none for a voucher)."""
+        self.ensure_one()
+        if reward.reward_type == "credit":
+            return self._flexi_loyalty_discount_line_vals(
+                reward.credit_amount, reward.reward_product_id, reward.name
+            )
+        if reward.reward_type == "discount":
+            total = sum(t for _b, t in self._flexi_loyalty_tax_groups().values())
+            return self._flexi_loyalty_discount_line_vals(
+                self.currency_id.round(total * reward.discount_percent / 100),
+                reward.reward_product_id,
+                reward.name,
+            )
+        if reward.reward_type == "product":
+            return [
+                {
+                    "product_id": reward.product_id.id,
+                    "product_uom_qty": 1.0,
+                    "price_unit": 0.0,
+                    "discount": 0.0,
+                    "name": _("Free product: %s", reward.product_id.display_name),
+                    "sequence": 999,
+                }
+            ]
+        return []
+
+    def _flexi_loyalty_tax_groups(self):
+        """{taxes: (base in unit-price terms, total tax included)} of the lines.
+
+        Existing discounts count, so a reward applies to what is left to pay.
+        Fixed taxes are left out of the grouping (as Odoo's sale_loyalty does).
+        """
+        self.ensure_one()
+        groups = {}
+        for line in self.order_line:
+            if line.display_type or line.is_downpayment:
+                continue
+            taxes = line.tax_id.filtered(lambda t: t.amount_type != "fixed")
+            base, total = groups.get(taxes, (0.0, 0.0))
+            groups[taxes] = (
+                base
+                + line.price_unit * line.product_uom_qty * (1 - line.discount / 100),
+                total + line.price_total,
+            )
+        return groups
+
+    def _flexi_loyalty_discount_line_vals(self, amount, product, description):
+        """Negative lines worth ``amount`` (tax included), one per tax group.
+
+        Each group gets its share in proportion to its total and keeps its
+        taxes, so the order's tax amounts drop in proportion too. An amount
+        above what is left to pay is refused.
+        """
+        self.ensure_one()
+        groups = self._flexi_loyalty_tax_groups()
+        total = sum(t for _b, t in groups.values())
+        currency = self.currency_id
+        if currency.compare_amounts(total, 0.0) <= 0:
+            raise UserError(_("There is nothing left to pay on this order."))
+        if currency.compare_amounts(amount, total) > 0:
+            raise UserError(
+                _(
+                    "%(reward)s is worth %(amount)s, more than the %(total)s left to "
+                    "pay on this order: add products or choose another reward.",
+                    reward=description,
+                    amount=currency.format(amount),
+                    total=currency.format(total),
+                )
+            )
+        factor = amount / total
+        # Untaxed groups last: their lines hit any amount exactly, so the last
+        # group takes the cents the taxed lines' rounding left over.
+        ordered = sorted(
+            (taxes for taxes, (_b, t) in groups.items() if not currency.is_zero(t)),
+            key=lambda taxes: bool(not taxes),
+        )
+        vals_list = []
+        done = 0.0
+        for index, taxes in enumerate(ordered):
+            base, group_total = groups[taxes]
+            if index == len(ordered) - 1:
+                share = currency.round(amount - done)
+            else:
+                share = currency.round(group_total * factor)
+            price, line_total = self._flexi_loyalty_price_for_total(
+                taxes, -share, base / group_total
+            )
+            done -= line_total
+            name = description
+            if len(ordered) > 1 and taxes:
+                name = _(
+                    "%(reward)s - on products with %(taxes)s",
+                    reward=description,
+                    taxes=", ".join(taxes.mapped("name")),
+                )
+            vals_list.append(
+                {
+                    "product_id": product.id,
+                    "name": name,
+                    "product_uom_qty": 1.0,
+                    "price_unit": price,
+                    "discount": 0.0,
+                    "tax_id": [Command.set(taxes.ids)],
+                    "sequence": 999,
+                }
+            )
+        return vals_list
+
+    def _flexi_loyalty_price_for_total(self, taxes, total, base_ratio):
+        """(unit price, its line total) with a total closest to ``total``.
+
+        The first guess keeps the group's base/total ratio; one cent either
+        way absorbs the rounding of the price and of its taxes.
+        """
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        step = 10**-digits
+        guess = float_round(total * base_ratio, precision_digits=digits)
+        best = None
+        for candidate in (guess, guess - step, guess + step):
+            computed = (
+                taxes.compute_all(candidate, currency=self.currency_id)[
+                    "total_included"
+                ]
+                if taxes
+                else candidate
+            )
+            gap = abs(computed - total)
+            if best is None or gap < best[2] - step / 10:
+                best = (candidate, computed, gap)
+        return best[0], best[1]
+
+    # ------------------------------------------------------------ vouchers
+
+    def _flexi_loyalty_apply_voucher(self, code):
+        """Use the voucher ``code`` on this quotation; returns the voucher."""
+        self.ensure_one()
+        self._flexi_loyalty_check_quotation()
+        voucher = self.env["flexi.loyalty.voucher"]._flexi_find_usable(
+            code, self.partner_id, self.company_id
+        )
+        vals_list = self._flexi_loyalty_voucher_line_vals(voucher)
+        voucher._flexi_use(self)
+        self.write({"order_line": [Command.create(v) for v in vals_list]})
+        return voucher
+
+    def _flexi_loyalty_voucher_line_vals(self, voucher):
+        """Negative lines for ``voucher``, tied to it."""
+        self.ensure_one()
+        voucher = voucher.sudo()
+        product = voucher.reward_id.reward_product_id or self.env.ref(
+            "flexi_loyalty.product_product_voucher"
+        )
+        description = _("Voucher %s", voucher.code)
+        if voucher.value_type == "percent":
+            total = sum(t for _b, t in self._flexi_loyalty_tax_groups().values())
+            amount = self.currency_id.round(total * voucher.value / 100)
+        else:
+            amount = voucher.value
+        vals_list = self._flexi_loyalty_discount_line_vals(amount, product, description)
+        for vals in vals_list:
+            vals.update(
+                flexi_loyalty_voucher_id=voucher.id,
+                flexi_loyalty_reward_id=voucher.reward_id.id,
+            )
+        return vals_list

@@ -136,4 +136,31 @@ class FlexiLoyaltyCommon(TransactionCase):
                 }
                 for __ in range(count)
             ]
+
+    # ------------------------------------------------------------ rewards
+
+    @classmethod
+    def _reward(cls, reward_type="credit", points=100, **vals):
+        defaults = {
+            "credit": {"credit_amount": 500.0},
+            "discount": {"discount_percent": 10.0},
+            "product": {"product_id": cls.drink.id},
+            "voucher": {"voucher_value": 800.0, "voucher_validity_days": 30},
+        }[reward_type]
+        return cls.env["flexi.loyalty.reward"].create(
+            {
+                "name": f"{reward_type} {points}",
+                "program_id": cls.program.id,
+                "reward_type": reward_type,
+                "points_cost": points,
+                **defaults,
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _give(cls, points, member=None):
+        """Opening balance for a test: a manager bonus."""
+        return (member or cls.member)._flexi_adjust(
+            points, "Opening balance", move_type="bonus"
         )

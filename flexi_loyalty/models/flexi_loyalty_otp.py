@@ -1,0 +1,380 @@
+import logging
+
+import psycopg2.errors
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import otp as otp_rules
+
+_logger = logging.getLogger(__name__)
+
+
+class FlexiLoyaltyOtp(models.Model):
+    """A one-time code protecting one points redemption.
+
+    Server-side API shared by every front end (back office wizard, POS,
+    website):
+
+    * ``Otp._flexi_request(subscription, reward, document, channel="sms")``
+      sends a code and returns the OTP record;
+    * ``otp._flexi_verify(code, reward, document)`` raises a clear UserError
+      unless the typed code is right, fresh and bound to exactly this
+      redemption; ``otp._flexi_check_code(...)`` is the same check answering
+      'ok', 'invalid' or 'locked' instead of raising;
+    * ``Otp._flexi_override(subscription, reward, document, reason)`` lets a
+      manager redeem without a code, with a logged reason.
+
+    The code itself is never stored: only an HMAC keyed by a per-code salt and
+    bound to (member, reward, points, document).
+    """
+
+    _name = "flexi.loyalty.otp"
+    _description = "Loyalty Redemption Code"
+    _order = "id desc"
+    _rec_name = "subscription_id"
+
+    subscription_id = fields.Many2one(
+        "flexi.loyalty.subscription",
+        "Member",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    partner_id = fields.Many2one(related="subscription_id.partner_id")
+    company_id = fields.Many2one(related="subscription_id.company_id", store=True)
+    reward_id = fields.Many2one("flexi.loyalty.reward", readonly=True)
+    points = fields.Integer(readonly=True)
+    document = fields.Char(
+        readonly=True, help="The document the points are spent on (model,id)."
+    )
+    channel = fields.Selection(
+        [("sms", "SMS"), ("email", "Email"), ("override", "Manager Override")],
+        required=True,
+        readonly=True,
+    )
+    state = fields.Selection(
+        [
+            ("pending", "Sent"),
+            ("used", "Used"),
+            ("locked", "Locked"),
+            ("cancelled", "Replaced"),
+            ("overridden", "Overridden"),
+        ],
+        default="pending",
+        required=True,
+        readonly=True,
+    )
+    # Secrets: only the salted hash, readable by administrators alone.
+    salt = fields.Char(readonly=True, groups="base.group_system")
+    code_hash = fields.Char(readonly=True, groups="base.group_system")
+    sent_date = fields.Datetime(default=fields.Datetime.now, readonly=True)
+    expiry_date = fields.Datetime("Valid Until", readonly=True)
+    attempts = fields.Integer("Wrong Attempts", readonly=True)
+    last_attempt_date = fields.Datetime(readonly=True)
+    used_date = fields.Datetime(readonly=True)
+    user_id = fields.Many2one(
+        "res.users", "Requested By", default=lambda self: self.env.user, readonly=True
+    )
+    override_reason = fields.Char(readonly=True)
+
+    # ------------------------------------------------------------ binding
+
+    @api.model
+    def _flexi_document_ref(self, document):
+        return f"{document._name},{document.id}" if document else ""
+
+    @api.model
+    def _flexi_binding(self, subscription, reward, points, document):
+        return otp_rules.binding_key(
+            subscription.id, reward.id, points, self._flexi_document_ref(document)
+        )
+
+    # ------------------------------------------------------------ request
+
+    @api.model
+    def _flexi_request(
+        self, subscription, reward, document, channel="sms", points=None
+    ):
+        """Send a fresh code for this redemption; returns the OTP record.
+
+        ``channel`` is 'sms' (falls back to email without a mobile number) or
+        'email'. Refuses clearly when the reward is not available, the member
+        cannot afford it, or 3 codes already went out in 15 minutes. Earlier
+        pending codes of the member stop working.
+        """
+        subscription.ensure_one()
+        reward.ensure_one()
+        points = reward.points_cost if points is None else points
+        reason = reward._flexi_unavailable_reason(subscription)
+        if reason:
+            raise UserError(reason)
+        spendable = subscription._flexi_spendable()
+        if spendable < points:
+            raise UserError(
+                _(
+                    "Not enough points: %(member)s can spend %(available)s points, "
+                    "%(asked)s asked.",
+                    member=subscription.partner_id.name,
+                    available=max(spendable, 0),
+                    asked=points,
+                )
+            )
+        channel = self._flexi_pick_channel(subscription, channel)
+        now = fields.Datetime.now()
+        # sudo: staff may not read other codes' send dates; only dates are read.
+        Otp = self.sudo()
+        previous = Otp.search(
+            [
+                ("subscription_id", "=", subscription.id),
+                ("channel", "!=", "override"),
+                ("sent_date", ">", fields.Datetime.subtract(now, hours=1)),
+            ]
+        )
+        if not otp_rules.can_resend(previous.mapped("sent_date"), now):
+            raise UserError(
+                _(
+                    "%(count)s codes were already sent in the last %(minutes)s "
+                    "minutes: wait a little before asking for another one.",
+                    count=otp_rules.RESEND_LIMIT,
+                    minutes=otp_rules.RESEND_WINDOW_SECONDS // 60,
+                )
+            )
+        previous.filtered(lambda o: o.state == "pending").write({"state": "cancelled"})
+        code = otp_rules.generate_code()
+        salt = otp_rules.new_salt()
+        otp = Otp.create(
+            {
+                "subscription_id": subscription.id,
+                "reward_id": reward.id,
+                "points": points,
+                "document": self._flexi_document_ref(document),
+                "channel": channel,
+                "salt": salt,
+                "code_hash": otp_rules.hash_code(
+                    code,
+                    salt,
+                    self._flexi_binding(subscription, reward, points, document),
+                ),
+                "sent_date": now,
+                "expiry_date": otp_rules.expiry_for(now),
+                "user_id": self.env.uid,
+            }
+        )
+        otp._flexi_send_code(code)
+        otp._flexi_log(
+            _(
+                "Code to spend %(points)s points on %(reward)s sent by %(channel)s.",
+                points=points,
+                reward=reward.name,
+                channel=dict(otp._fields["channel"]._description_selection(self.env))[
+                    channel
+                ],
+            )
+        )
+        return otp.sudo(False)
+
+    @api.model
+    def _flexi_pick_channel(self, subscription, channel):
+        """The channel the code really goes by: SMS needs a mobile number."""
+        if channel == "sms" and subscription.phone:
+            return "sms"
+        if subscription.email:
+            return "email"
+        if subscription.phone:
+            return "sms"
+        raise UserError(
+            _("This member has no mobile number nor email to receive a code.")
+        )
+
+    def _flexi_send_code(self, code):
+        """Queue the code to the member; the plain code lives only in the message.
+
+        ``sudo``: the SMS queue and templates are administrators' models; the
+        message goes to the member's own number or address.
+        """
+        self.ensure_one()
+        if self.channel == "sms":
+            self._flexi_send_sms(code)
+        elif self.channel == "email":
+            template = self.env.ref("flexi_loyalty.mail_template_otp")
+            template.sudo().with_context(flexi_otp_code=code).send_mail(
+                self.id,
+                email_values={
+                    "email_to": self.subscription_id.email,
+                    "recipient_ids": [],
+                },
+            )
+
+    def _flexi_send_sms(self, code):
+        """Queue an sms.sms (sent by the SMS cron, woken up now)."""
+        self.ensure_one()
+        template = self.env.ref("flexi_loyalty.sms_template_otp")
+        body = (
+            template.sudo()
+            .with_context(flexi_otp_code=code)
+            ._render_field("body", self.ids, compute_lang=True)[self.id]
+        )
+        # No chatter message: it would keep the code in clear in the database.
+        self.env["sms.sms"].sudo().create(
+            {
+                "number": self.subscription_id.phone,
+                "partner_id": self.partner_id.id,
+                "body": body,
+                "state": "outgoing",
+            }
+        )
+        cron = self.env.ref(
+            "sms.ir_cron_sms_scheduler_action", raise_if_not_found=False
+        )
+        if cron:
+            cron.sudo()._trigger()
+
+    # ------------------------------------------------------------ verify
+
+    def _flexi_check_code(self, code, reward, document, points=None):
+        """'ok', 'invalid' or 'locked' for ``code`` typed for this redemption.
+
+        The redemption about to happen (reward, points, document) is part of
+        the hash: a code sent for another one never matches. A success marks
+        the code used; every attempt is logged on the member, and a failed one
+        is counted in its own transaction so that rolling back the caller's
+        does not give the guesser another try.
+        """
+        self.ensure_one()
+        otp = self.sudo()
+        points = reward.points_cost if points is None else points
+        now = fields.Datetime.now()
+        if otp.state == "locked":
+            result = "locked"
+        else:
+            result = otp_rules.check_code(
+                code,
+                salt=otp.salt,
+                binding=self._flexi_binding(
+                    otp.subscription_id, reward, points, document
+                ),
+                code_hash=otp.code_hash,
+                expires_at=otp.expiry_date,
+                now=now,
+                attempts=otp.attempts,
+                used=otp.state != "pending",
+            )
+        if result == "ok":
+            otp.write({"state": "used", "used_date": now, "last_attempt_date": now})
+            otp._flexi_log(_("Code accepted: %(points)s points spent.", points=points))
+        elif result == "locked":
+            otp._flexi_record_failure(otp.attempts, now)
+        else:
+            attempts = otp_rules.attempts_after(result, otp.attempts)
+            otp._flexi_record_failure(attempts, now)
+        return result
+
+    def _flexi_verify(self, code, reward, document, points=None):
+        """Raise a UserError unless ``code`` unlocks this redemption.
+
+        A wrong code and an expired one get the same message.
+        """
+        result = self._flexi_check_code(code, reward, document, points=points)
+        if result == "locked":
+            raise UserError(
+                _("Too many wrong codes: this code is locked, send a new one.")
+            )
+        if result != "ok":
+            raise UserError(_("This code is wrong or no longer valid."))
+        return True
+
+    def _flexi_record_failure(self, attempts, now):
+        """Count a failed attempt, durably.
+
+        Written in a separate transaction when the code is already committed
+        (the normal case: it was sent in an earlier request), so the UserError
+        that follows cannot roll the counter back. Otherwise (code created in
+        this very transaction, or row busy) it is written here.
+        """
+        self.ensure_one()
+        if self.state == "locked":
+            state = "locked"
+            message = _("Code typed while locked: refused.")
+        else:
+            state = "locked" if attempts >= otp_rules.MAX_ATTEMPTS else self.state
+            message = _(
+                "Wrong or expired code (attempt %(attempt)s of %(max)s).",
+                attempt=attempts,
+                max=otp_rules.MAX_ATTEMPTS,
+            )
+            if state == "locked":
+                message += " " + _("The code is now locked.")
+        vals = {"attempts": attempts, "state": state, "last_attempt_date": now}
+        done = False
+        try:
+            with self.env.registry.cursor() as cr:
+                # Never wait on a row our own transaction may hold.
+                cr.execute("SET LOCAL lock_timeout = '2s'")
+                cr.execute(
+                    "SELECT id FROM flexi_loyalty_otp WHERE id = %s FOR UPDATE NOWAIT",
+                    [self.id],
+                )
+                if cr.fetchone():
+                    other = self.with_env(self.env(cr=cr))
+                    other.write(vals)
+                    other._flexi_log(message)
+                    done = True
+        except psycopg2.errors.LockNotAvailable:
+            _logger.info(
+                "OTP %s busy, attempt counted in the current transaction", self.id
+            )
+        if done:
+            self.invalidate_recordset()
+        else:
+            self.write(vals)
+            self._flexi_log(message)
+
+    # ------------------------------------------------------------ override
+
+    @api.model
+    def _flexi_override(self, subscription, reward, document, reason, points=None):
+        """Manager redeems without a code; returns the (logged) OTP record."""
+        if not self.env.user.has_group("flexi_loyalty.flexi_loyalty_group_manager"):
+            raise UserError(_("Only loyalty managers can redeem without a code."))
+        if not (reason or "").strip():
+            raise UserError(_("Say why the code is skipped."))
+        points = reward.points_cost if points is None else points
+        now = fields.Datetime.now()
+        otp = self.sudo().create(
+            {
+                "subscription_id": subscription.id,
+                "reward_id": reward.id,
+                "points": points,
+                "document": self._flexi_document_ref(document),
+                "channel": "override",
+                "state": "overridden",
+                "sent_date": now,
+                "used_date": now,
+                "override_reason": reason.strip(),
+                "user_id": self.env.uid,
+            }
+        )
+        otp._flexi_log(
+            _(
+                "%(user)s redeemed %(points)s points without a code: %(reason)s",
+                user=self.env.user.name,
+                points=points,
+                reason=reason.strip(),
+            )
+        )
+        return otp.sudo(False)
+
+    def _flexi_log(self, message):
+        """Note on the member's chatter (never containing the code).
+
+        ``sudo``: staff may not write on memberships; this only adds a note.
+        """
+        for otp in self:
+            otp.subscription_id.sudo().message_post(
+                body=message,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+                author_id=self.env.user.partner_id.id,
+            )

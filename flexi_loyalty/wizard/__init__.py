@@ -1,0 +1,1 @@
+from . import flexi_loyalty_redeem_wizard, flexi_loyalty_voucher_wizard

@@ -1,0 +1,113 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class FlexiLoyaltyRedeemWizard(models.TransientModel):
+    """Use points on a quotation: pick a reward, send a code, type it, apply."""
+
+    _name = "flexi.loyalty.redeem.wizard"
+    _description = "Use Loyalty Points"
+
+    order_id = fields.Many2one("sale.order", required=True, readonly=True)
+    partner_id = fields.Many2one(related="order_id.partner_id")
+    subscription_id = fields.Many2one(
+        "flexi.loyalty.subscription",
+        "Membership",
+        required=True,
+        compute="_compute_subscription_id",
+        store=True,
+        precompute=True,
+        readonly=False,
+        domain="[('partner_id', '=', partner_id), ('state', '=', 'active')]",
+    )
+    points_available = fields.Integer(related="subscription_id.points_available")
+    otp_required = fields.Boolean(related="subscription_id.program_id.otp_required")
+    available_reward_ids = fields.Many2many(
+        "flexi.loyalty.reward", compute="_compute_available_reward_ids"
+    )
+    reward_id = fields.Many2one(
+        "flexi.loyalty.reward", domain="[('id', 'in', available_reward_ids)]"
+    )
+    otp_id = fields.Many2one("flexi.loyalty.otp", readonly=True)
+    code = fields.Char(help="The code the customer received.")
+    override_reason = fields.Char(help="Why the code is skipped (managers only).")
+
+    @api.depends("order_id")
+    def _compute_subscription_id(self):
+        for wizard in self:
+            wizard.subscription_id = wizard.order_id.flexi_loyalty_subscription_ids[:1]
+
+    @api.depends("subscription_id")
+    def _compute_available_reward_ids(self):
+        for wizard in self:
+            wizard.available_reward_ids = wizard._flexi_available_rewards()
+
+    @api.onchange("reward_id", "subscription_id")
+    def _onchange_reward_id(self):
+        # A code is bound to one reward: a new choice needs a new code.
+        self.otp_id = False
+        self.code = False
+
+    def _flexi_available_rewards(self):
+        """Rewards the member may pick now: tier allowed and affordable."""
+        self.ensure_one()
+        sub = self.subscription_id
+        if not sub:
+            return self.env["flexi.loyalty.reward"]
+        available = sub.points_available
+        return sub.program_id.reward_ids.filtered(
+            lambda r: r.points_cost <= available and r._flexi_is_available_for(sub)
+        )
+
+    def _flexi_reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Use Points"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _flexi_check_ready(self):
+        self.ensure_one()
+        if not self.reward_id:
+            raise UserError(_("Choose a reward first."))
+
+    def action_send_code(self):
+        self.ensure_one()
+        self._flexi_check_ready()
+        self.order_id._flexi_loyalty_check_quotation()
+        self.otp_id = self.env["flexi.loyalty.otp"]._flexi_request(
+            self.subscription_id, self.reward_id, self.order_id
+        )
+        self.code = False
+        return self._flexi_reopen()
+
+    def action_apply(self):
+        self.ensure_one()
+        self._flexi_check_ready()
+        otp = self.otp_id
+        if self.otp_required:
+            if not otp:
+                raise UserError(_("Send a code to the member first."))
+            otp._flexi_verify(self.code, self.reward_id, self.order_id)
+        self.order_id._flexi_loyalty_redeem(
+            self.subscription_id,
+            self.reward_id,
+            otp=otp or None,
+            key=None if otp else f"redeem:wizard:{self.id}",
+        )
+        return {"type": "ir.actions.act_window_close"}
+
+    def action_override(self):
+        """Manager: redeem without a code, with a reason kept in the log."""
+        self.ensure_one()
+        self._flexi_check_ready()
+        otp = self.env["flexi.loyalty.otp"]._flexi_override(
+            self.subscription_id, self.reward_id, self.order_id, self.override_reason
+        )
+        self.order_id._flexi_loyalty_redeem(
+            self.subscription_id, self.reward_id, otp=otp
+        )
+        return {"type": "ir.actions.act_window_close"}
