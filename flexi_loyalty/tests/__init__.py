@@ -1,1 +1,1 @@
-from . import test_ledger, test_subscription
+from . import test_ledger, test_portal, test_reports, test_subscription
