@@ -20,8 +20,8 @@ class FlexiLoyaltyPortal(CustomerPortal):
     """
 
     _flexi_history_step = 20
-    # Expiries shown ahead of today.
-    _flexi_expiry_horizon_days = 365
+    # Number of upcoming expiry dates shown.
+    _flexi_expiry_count = 3
 
     # ------------------------------------------------------------ home
 
@@ -83,16 +83,14 @@ class FlexiLoyaltyPortal(CustomerPortal):
         return member
 
     def _flexi_expiries(self, member):
-        """[(date, points)] expiring within the horizon, earliest first."""
+        """The next [(date, points)] to expire, earliest first."""
         today = fields.Date.context_today(member)
         lots, debited, _pending = member._flexi_lot_data().get(member.id, ([], 0, 0))
         due = expired_due(lots, debited, today)
-        return expiring_between(
-            lots,
-            debited + due,
-            today,
-            today + timedelta(days=self._flexi_expiry_horizon_days),
+        upcoming = expiring_between(
+            lots, debited + due, today, today + timedelta(days=36600)
         )
+        return upcoming[: self._flexi_expiry_count]
 
     def _flexi_source(self, line):
         """(name, url or False) of the document a movement came from."""

@@ -1,7 +1,8 @@
 from odoo import http
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
+from odoo.tools.misc import format_date
 
 from .common import FlexiLoyaltyCommon
 
@@ -78,6 +79,17 @@ class TestPortal(HttpCase, FlexiLoyaltyCommon):
         # Only the reward within the 30 points is marked as available.
         self.assertEqual(page.count("o_flexi_loyalty_affordable"), 1)
         self.assertNotIn("Yacine", page)
+
+    def test_member_page_shows_tier_and_next_expiry(self):
+        gold = self.env["flexi.loyalty.tier"].create(
+            {"name": "Gold", "program_id": self.program.id, "threshold": 1}
+        )
+        self.member.tier_id = gold
+        expiry = self._lines(move_type="earn").expiry_date
+        page = self.url_open(f"/my/loyalty/{self.member.id}").text
+        self.assertIn("Gold", page)
+        self.assertIn(format_date(self.env, expiry), page)
+        self.assertNotIn("None of your points expire.", page)
 
     def test_overview_lists_memberships_and_open_programs(self):
         page = self.url_open("/my/loyalty").text
@@ -195,6 +207,17 @@ class TestEnrolWizard(FlexiLoyaltyCommon):
         self.assertEqual(member.phone, "+213661234567")
         self.assertEqual(member.email, "karim@example.com")
         self.assertEqual(member.consent_channel, "phone")
+
+    def test_wizard_prefills_contact_of_customer(self):
+        form = Form(
+            self.env["flexi.loyalty.enrol.wizard"]
+            .with_user(self.salesman)
+            .with_context(default_partner_id=self.customer.id)
+        )
+        self.assertEqual(form.phone, "0550 12 34 56")
+        self.assertEqual(form.email, "amina@example.com")
+        # The only running program is proposed.
+        self.assertEqual(form.program_id, self.program)
 
     def test_wizard_from_order_takes_its_customer(self):
         order = self._order([(self.drink, 1)], partner=self.karim)
