@@ -232,6 +232,15 @@ class TestEnrolWizard(FlexiLoyaltyCommon):
         order.invalidate_recordset(["flexi_loyalty_subscription_ids"])
         self.assertEqual(order.flexi_loyalty_subscription_ids.partner_id, self.karim)
 
+    def test_order_form_shows_membership_and_points_to_earn(self):
+        form = Form(self.env["sale.order"].with_user(self.salesman))
+        form.partner_id = self.customer
+        with form.order_line.new() as line:
+            line.product_id = self.dish
+            line.product_uom_qty = 2
+        self.assertEqual(form.flexi_loyalty_subscription_ids[:], self.member)
+        self.assertEqual(form.flexi_loyalty_points_preview, 20)
+
     def test_wizard_refuses_existing_member(self):
         wizard = self._wizard(partner_id=self.customer.id)
         with self.assertRaises(UserError) as caught:
