@@ -1,8 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import email_normalize
-
 from odoo.osv import expression
+from odoo.tools import email_normalize
 
 from ..tools.codes import MEMBER_CODE_LENGTH, new_member_code, normalize_code
 from ..tools.fifo import (

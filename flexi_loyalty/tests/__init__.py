@@ -1,10 +1,14 @@
-from . import test_concurrency
-from . import test_expiry
-from . import test_ledger
-from . import test_ledger_property
-from . import test_notifications
-from . import test_otp
-from . import test_redeem
-from . import test_subscription
-from . import test_tiers
-from . import test_voucher
+from . import (
+    test_concurrency,
+    test_expiry,
+    test_ledger,
+    test_ledger_property,
+    test_notifications,
+    test_otp,
+    test_portal,
+    test_redeem,
+    test_reports,
+    test_subscription,
+    test_tiers,
+    test_voucher,
+)

@@ -136,6 +136,7 @@ class FlexiLoyaltyCommon(TransactionCase):
                 }
                 for __ in range(count)
             ]
+        )
 
     # ------------------------------------------------------------ rewards
 

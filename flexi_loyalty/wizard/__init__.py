@@ -1,1 +1,5 @@
-from . import flexi_loyalty_redeem_wizard, flexi_loyalty_voucher_wizard
+from . import (
+    flexi_loyalty_enrol_wizard,
+    flexi_loyalty_redeem_wizard,
+    flexi_loyalty_voucher_wizard,
+)

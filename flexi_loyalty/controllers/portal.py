@@ -1,0 +1,230 @@
+from datetime import timedelta
+
+from werkzeug.exceptions import Forbidden, NotFound
+
+from odoo import _, fields, http
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from ..tools.fifo import expired_due, expiring_between
+
+
+class FlexiLoyaltyPortal(CustomerPortal):
+    """``/my/loyalty``: the customer's memberships, read as the portal user.
+
+    Record rules (security/flexi_loyalty_security.xml) restrict members, their
+    points history, programs, tiers and rewards to the user's own partner.
+    """
+
+    _flexi_history_step = 20
+    # Number of upcoming expiry dates shown.
+    _flexi_expiry_count = 3
+
+    # ------------------------------------------------------------ home
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        Member = request.env["flexi.loyalty.subscription"]
+        if "flexi_loyalty_count" in counters:
+            values["flexi_loyalty_count"] = (
+                Member.search_count(self._flexi_members_domain())
+                if Member.has_access("read")
+                else 0
+            )
+        if not counters:
+            # Without a membership yet, the card still leads to the join form.
+            values["flexi_loyalty_open"] = bool(self._flexi_joinable_programs())
+        return values
+
+    # ------------------------------------------------------------ helpers
+
+    def _flexi_members_domain(self):
+        return [("partner_id", "=", request.env.user.partner_id.id)]
+
+    def _flexi_joinable_programs(self):
+        """Running programs of the user's company the user is not a member of.
+
+        ``sudo`` boundary: portal users may only read programs they belong to;
+        here we only list running programs of their own company so that they
+        can read the name and terms before joining. Nothing else is exposed.
+        """
+        programs = (
+            request.env["flexi.loyalty.program"]
+            .sudo()
+            ._flexi_active_programs(
+                request.env.company, fields.Date.context_today(request.env.user)
+            )
+        )
+        member_programs = self._flexi_my_members().program_id
+        return programs.filtered(lambda p: p.id not in member_programs.ids)
+
+    def _flexi_my_members(self):
+        """The user's memberships (none for employees without loyalty access)."""
+        Member = request.env["flexi.loyalty.subscription"]
+        if not Member.has_access("read"):
+            return Member
+        return Member.search(self._flexi_members_domain())
+
+    def _flexi_get_member(self, member_id):
+        """The member ``member_id`` as the portal user, or 404/403."""
+        member = request.env["flexi.loyalty.subscription"].browse(member_id).exists()
+        if not member:
+            raise NotFound()
+        try:
+            member.check_access("read")
+        except AccessError as e:
+            raise Forbidden() from e
+        # The rules already say so; a membership is only ever shown to its owner.
+        if member.partner_id != request.env.user.partner_id:
+            raise Forbidden()
+        return member
+
+    def _flexi_expiries(self, member):
+        """The next [(date, points)] to expire, earliest first."""
+        today = fields.Date.context_today(member)
+        lots, debited, _pending = member._flexi_lot_data().get(member.id, ([], 0, 0))
+        due = expired_due(lots, debited, today)
+        upcoming = expiring_between(
+            lots, debited + due, today, today + timedelta(days=36600)
+        )
+        return upcoming[: self._flexi_expiry_count]
+
+    def _flexi_source(self, line):
+        """(name, url or False) of the document a movement came from."""
+        if not line.res_model or not line.res_id or line.res_model not in request.env:
+            return line.reason or "", False
+        record = request.env[line.res_model].browse(line.res_id).exists()
+        if not record:
+            return line.reason or "", False
+        url = False
+        if record.has_access("read") and "access_url" in record._fields:
+            url = record.access_url
+        # ``sudo`` boundary: the movement is the user's own (checked by the
+        # ledger rule); only the document's name is shown, never its content.
+        return record.sudo().display_name, url
+
+    def _flexi_reward_values(self, member):
+        available = member.points_available
+        rewards = []
+        for reward in member.program_id.reward_ids:
+            tier_ok = not reward.min_tier_id or (
+                member.tier_id
+                and member.tier_id.sequence >= reward.min_tier_id.sequence
+            )
+            rewards.append(
+                {
+                    "reward": reward,
+                    "affordable": bool(tier_ok and available >= reward.points_cost),
+                    "tier_ok": bool(tier_ok),
+                }
+            )
+        return rewards
+
+    def _flexi_overview_values(self, error=None, error_program=None, post=None):
+        values = self._prepare_portal_layout_values()
+        members = self._flexi_my_members()
+        values.update(
+            {
+                "page_name": "flexi_loyalty",
+                "members": members,
+                "joinable_programs": self._flexi_joinable_programs(),
+                "error": error,
+                "error_program": error_program,
+                "post": post or {},
+            }
+        )
+        return values
+
+    # ------------------------------------------------------------ routes
+
+    @http.route(["/my/loyalty"], type="http", auth="user", website=True)
+    def portal_my_loyalty(self, **kw):
+        return request.render(
+            "flexi_loyalty.portal_my_loyalty", self._flexi_overview_values()
+        )
+
+    @http.route(
+        [
+            "/my/loyalty/<int:member_id>",
+            "/my/loyalty/<int:member_id>/page/<int:page>",
+        ],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_loyalty_member(self, member_id, page=1, **kw):
+        member = self._flexi_get_member(member_id)
+        Line = request.env["flexi.loyalty.ledger.line"]
+        domain = [("subscription_id", "=", member.id)]
+        pager = portal_pager(
+            url=f"/my/loyalty/{member.id}",
+            total=Line.search_count(domain),
+            page=page,
+            step=self._flexi_history_step,
+        )
+        lines = Line.search(
+            domain, limit=self._flexi_history_step, offset=pager["offset"]
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "flexi_loyalty_member",
+                "member": member,
+                "program": member.program_id,
+                "expiries": self._flexi_expiries(member),
+                "history": [(line, *self._flexi_source(line)) for line in lines],
+                "rewards": self._flexi_reward_values(member),
+                "pager": pager,
+            }
+        )
+        return request.render("flexi_loyalty.portal_my_loyalty_member", values)
+
+    @http.route(
+        ["/my/loyalty/join/<int:program_id>"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_my_loyalty_join(self, program_id, consent=None, phone=None, **kw):
+        partner = request.env.user.partner_id
+        Member = request.env["flexi.loyalty.subscription"]
+        existing = self._flexi_my_members().filtered(
+            lambda m: m.program_id.id == program_id
+        )[:1]
+        if existing:
+            # Joining twice is harmless: show the membership.
+            return request.redirect(f"/my/loyalty/{existing.id}")
+        program = self._flexi_joinable_programs().filtered(lambda p: p.id == program_id)
+        if not program:
+            raise NotFound()
+        post = {"phone": phone or ""}
+        if not consent:
+            return self._flexi_join_error(
+                _("Please accept the terms of the program to join it."), program, post
+            )
+        vals = {"consent_date": fields.Datetime.now()}
+        if phone and phone.strip():
+            vals["phone"] = phone.strip()
+        try:
+            with request.env.cr.savepoint():
+                # ``sudo`` boundary: portal users cannot create members; this
+                # creates the logged-in user's own membership of a program
+                # checked above as open to them, after their explicit consent.
+                member = Member.sudo()._flexi_enroll(
+                    partner, program, channel="portal", **vals
+                )
+        except (UserError, ValidationError) as e:
+            return self._flexi_join_error(e.args[0], program, post)
+        return request.redirect(f"/my/loyalty/{member.id}")
+
+    def _flexi_join_error(self, message, program, post):
+        return request.render(
+            "flexi_loyalty.portal_my_loyalty",
+            self._flexi_overview_values(
+                error=message, error_program=program, post=post
+            ),
+        )

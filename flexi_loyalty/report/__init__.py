@@ -1,0 +1,1 @@
+from . import flexi_loyalty_report_sale
