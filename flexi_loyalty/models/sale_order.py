@@ -56,8 +56,21 @@ class SaleOrder(models.Model):
             preview = 0
             if order.state in ("draft", "sent"):
                 for program in order._flexi_loyalty_programs():
-                    preview += order._flexi_loyalty_points_for(program)[0]
+                    if order._flexi_loyalty_will_earn(program):
+                        preview += order._flexi_loyalty_points_for(program)[0]
             order.flexi_loyalty_points_preview = preview
+
+    def _flexi_loyalty_will_earn(self, program):
+        """Whether confirming would credit ``program``: a member, or a customer
+        the program enrols at the first order."""
+        self.ensure_one()
+        sub = self._flexi_loyalty_subscription(program)
+        if sub:
+            return sub.state == "active"
+        partner = self.partner_id
+        return bool(
+            program.auto_enroll and (partner.email or partner.mobile or partner.phone)
+        )
 
     # ------------------------------------------------------------ flow hooks
 

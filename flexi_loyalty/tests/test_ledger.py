@@ -270,3 +270,20 @@ class TestLedgerIsAppendOnly(FlexiLoyaltyCommon):
     def test_salesman_reads_history(self):
         line = self.line.with_user(self.salesman)
         self.assertEqual(line.points, 10)
+
+
+@tagged("post_install", "-at_install")
+class TestPreview(FlexiLoyaltyCommon):
+    def test_preview_counts_only_programs_the_customer_earns_in(self):
+        other = self.env["flexi.loyalty.program"].create(
+            {
+                "name": "Other shop program",
+                "amount_per_point": 10,
+                "amount_base": "tax_excluded",
+            }
+        )
+        order = self._order([(self.dish, 1)])
+        self.assertEqual(order.flexi_loyalty_points_preview, 10)
+        other.auto_enroll = True
+        order.invalidate_recordset(["flexi_loyalty_points_preview"])
+        self.assertEqual(order.flexi_loyalty_points_preview, 110)
