@@ -32,13 +32,15 @@ class FlexiLoyaltyLedgerLine(models.Model):
         ondelete="restrict",
         readonly=True,
     )
+    # Copied from the member when posted (a line never moves): stored plainly
+    # so that posting is one INSERT, with nothing to recompute afterwards.
     program_id = fields.Many2one(
-        related="subscription_id.program_id", store=True, index=True
+        "flexi.loyalty.program", readonly=True, index=True, ondelete="restrict"
     )
     partner_id = fields.Many2one(
-        related="subscription_id.partner_id", store=True, index=True
+        "res.partner", "Customer", readonly=True, index=True, ondelete="restrict"
     )
-    company_id = fields.Many2one(related="subscription_id.company_id", store=True)
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
     currency_id = fields.Many2one(related="program_id.currency_id")
     move_type = fields.Selection(MOVE_TYPES, "Type", required=True, readonly=True)
     points = fields.Integer(required=True, readonly=True)
@@ -110,7 +112,17 @@ class FlexiLoyaltyLedgerLine(models.Model):
             [v["lot_line_id"] for v in vals_list if v.get("lot_line_id")]
         )
         lot_expiry = {lot.id: lot.expiry_date for lot in lots}
+        subs = self.env["flexi.loyalty.subscription"].browse(
+            [v["subscription_id"] for v in vals_list]
+        )
+        owner = {
+            sub.id: (sub.program_id.id, sub.partner_id.id, sub.company_id.id)
+            for sub in subs
+        }
         for vals in vals_list:
+            vals["program_id"], vals["partner_id"], vals["company_id"] = owner[
+                vals["subscription_id"]
+            ]
             if vals.get("lot_line_id"):
                 # A reversal reduces its earning's lot, keeping its date.
                 vals["is_lot"] = True
@@ -139,18 +151,20 @@ class FlexiLoyaltyLedgerLine(models.Model):
         delta = defaultdict(int)
         for line in self:
             delta[line.subscription_id.id] += line.points
+        Sub = self.env["flexi.loyalty.subscription"]
+        field = Sub._fields["points_balance"]
         for sub_id, points in delta.items():
             self.env.cr.execute(
-                "UPDATE flexi_loyalty_subscription SET points_balance = "
-                "COALESCE(points_balance, 0) + %s WHERE id = %s",
+                "UPDATE flexi_loyalty_subscription "
+                "SET points_balance = COALESCE(points_balance, 0) + %s "
+                "WHERE id = %s RETURNING points_balance",
                 [points, sub_id],
             )
-        self.env["flexi.loyalty.subscription"].browse(list(delta)).invalidate_recordset(
-            ["points_balance"]
-        )
+            # The new balance straight into the cache: no re-read needed.
+            self.env.cache.set(Sub.browse(sub_id), field, self.env.cr.fetchone()[0])
 
     @api.model
-    def _flexi_post(self, vals_list):
+    def _flexi_post(self, vals_list, checked=False):
         """The one way lines are written: skips movements already posted.
 
         ``sudo`` is safe here: callers are business methods that checked the
@@ -158,7 +172,7 @@ class FlexiLoyaltyLedgerLine(models.Model):
         """
         keys = [v["idempotency_key"] for v in vals_list if v.get("idempotency_key")]
         done = set()
-        if keys:
+        if keys and not checked:
             done = set(
                 self.sudo()
                 .search([("idempotency_key", "in", keys)])

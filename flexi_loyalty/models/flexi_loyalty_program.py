@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..tools.points import points_for_amount, promotion_multiplier, to_decimal
@@ -134,19 +134,46 @@ class FlexiLoyaltyProgram(models.Model):
 
     # ------------------------------------------------------------ business
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _flexi_running_program_ids
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"active", "company_id", "date_from", "date_to"} & set(vals):
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
     @api.model
     def _flexi_active_programs(self, company, day):
-        """Programs of ``company`` running on ``day``."""
-        return self.search(
-            [
-                ("company_id", "=", company.id),
-                "|",
-                ("date_from", "=", False),
-                ("date_from", "<=", day),
-                "|",
-                ("date_to", "=", False),
-                ("date_to", ">=", day),
-            ]
+        """Programs of ``company`` running on ``day``.
+
+        Asked at every order confirmation: served from a cache that any change
+        of a program's dates, company or archiving clears.
+        """
+        return self.browse(self._flexi_running_program_ids(company.id, day))
+
+    @api.model
+    @tools.ormcache("company_id", "day")
+    def _flexi_running_program_ids(self, company_id, day):
+        return tuple(
+            self.sudo()
+            .search(
+                [
+                    ("company_id", "=", company_id),
+                    "|",
+                    ("date_from", "=", False),
+                    ("date_from", "<=", day),
+                    "|",
+                    ("date_to", "=", False),
+                    ("date_to", ">=", day),
+                ]
+            )
+            .ids
         )
 
     def _flexi_line_earns(self, product):

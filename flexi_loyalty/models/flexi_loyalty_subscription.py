@@ -414,11 +414,8 @@ class FlexiLoyaltySubscription(models.Model):
         Line = self.env["flexi.loyalty.ledger.line"]
         if points <= 0:
             return Line
-        previous = Line._flexi_source_lines(source, ["earn", "pending"]).filtered(
-            lambda ln: ln.subscription_id == self
-        )
-        undone = previous._flexi_done_totals()
-        if any(line.points > undone.get(line.id, (0, 0.0))[0] for line in previous):
+        earned, active = self._flexi_earned_by(source)
+        if active:
             return Line
         program = self.program_id
         now = fields.Datetime.now()
@@ -432,15 +429,37 @@ class FlexiLoyaltySubscription(models.Model):
             if program.pending_days
             else False,
             "reason": reason,
-            "idempotency_key": f"earn:{source._name},{source.id}:{program.id}:"
-            f"{len(previous)}",
+            "idempotency_key": f"earn:{source._name},{source.id}:{program.id}:{earned}",
             **Line._flexi_source_vals(source),
         }
-        self._flexi_lock()
-        line = Line._flexi_post([vals])
+        # No lock needed to add points: the balance UPDATE locks the row, and
+        # the idempotency key refuses a concurrent twin.
+        line = Line._flexi_post([vals], checked=True)
         if line:
             self._flexi_after_earn(line)
         return line
+
+    def _flexi_earned_by(self, source):
+        """(earnings of ``source`` so far, earnings not fully reversed) — one query.
+
+        A document earns again only once its previous earning was fully undone
+        (cancelled, then confirmed again).
+        """
+        self.ensure_one()
+        self.env["flexi.loyalty.ledger.line"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT COUNT(*),
+                   COUNT(*) FILTER (WHERE l.points > COALESCE(
+                       (SELECT -SUM(r.points) FROM flexi_loyalty_ledger_line r
+                         WHERE r.lot_line_id = l.id), 0))
+              FROM flexi_loyalty_ledger_line l
+             WHERE l.res_model = %s AND l.res_id = %s AND l.subscription_id = %s
+               AND l.move_type IN ('earn', 'pending')
+            """,
+            [source._name, source.id, self.id],
+        )
+        return self.env.cr.fetchone()
 
     def _flexi_after_earn(self, line):
         """Hook after points were earned: requalify the tier, tell about rewards."""
@@ -699,7 +718,18 @@ class FlexiLoyaltySubscription(models.Model):
         reward = self._flexi_cheapest_reward()
         if not reward:
             return
-        spendable = self._flexi_spendable()
+        balance = self.points_balance
+        if balance < reward.points_cost:
+            return
+        if self.program_id.pending_days:
+            # Pending points hide part of the balance: ask the ledger.
+            lots, debited, pending = self._flexi_lot_data().get(self.id, ([], 0, 0))
+            today = fields.Date.context_today(self)
+            spendable = balance - pending - expired_due(lots, debited, today)
+        else:
+            # Runs at every confirmation and only decides whether to send a
+            # message: the balance is enough (expiries are posted every night).
+            spendable = balance
         if spendable - line.points < reward.points_cost <= spendable:
             self._flexi_notify("reward")
 

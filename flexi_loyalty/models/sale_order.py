@@ -161,11 +161,12 @@ class SaleOrder(models.Model):
         """The partner's membership of ``program`` (created on auto-enrolment)."""
         self.ensure_one()
         Sub = self.env["flexi.loyalty.subscription"].sudo()
-        sub = Sub.search(
-            [("partner_id", "=", self.partner_id.id), ("program_id", "=", program.id)],
-            limit=1,
-        )
         partner = self.partner_id
+        # Through the partner's memberships: read once per transaction, reused
+        # by the tier discount, the preview and the earning of one order.
+        sub = partner.sudo().flexi_loyalty_subscription_ids.filtered(
+            lambda s: s.program_id == program
+        )[:1]
         if (
             not sub
             and enroll
