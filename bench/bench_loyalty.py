@@ -178,8 +178,8 @@ def seed_ledger(env, program):
                CASE WHEN k <= 8 THEN 'earn' ELSE 'redeem' END,
                CASE WHEN k <= 8 THEN 10 ELSE -5 END,
                NOW(),
-               CASE WHEN k <= 8 THEN %(today)s::date + ((k * 90 - 400) || ' days')::interval
-               END,
+               CASE WHEN k <= 8
+                    THEN %(today)s::date + ((k * 90 - 400) || ' days')::interval END,
                k <= 8, 'bench', NOW(), NOW()
           FROM flexi_loyalty_subscription s CROSS JOIN generate_series(1, %(n)s) k
          WHERE s.program_id = %(program)s
