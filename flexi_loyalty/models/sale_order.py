@@ -314,17 +314,18 @@ class SaleOrder(models.Model):
         }
         return {key: amount for key, amount in amounts.items() if amount > 0}
 
+    def _flexi_loyalty_tier_discount_name(self, tier):
+        # Formatted first: message extraction cannot read code inside _().
+        percent = f"{tier.discount_percent:g}"
+        return _("%(tier)s discount (-%(percent)s%%)", tier=tier.name, percent=percent)
+
     def _flexi_loyalty_tier_discount_vals(self, tier, tax_ids, amount):
         self.ensure_one()
         return {
             "product_id": self.env.ref(
                 "flexi_loyalty.product_flexi_loyalty_tier_discount"
             ).id,
-            "name": _(
-                "%(tier)s discount (-%(percent)s%%)",
-                tier=tier.name,
-                percent=f"{tier.discount_percent:g}",
-            ),
+            "name": self._flexi_loyalty_tier_discount_name(tier),
             "product_uom_qty": 1.0,
             "price_unit": -amount,
             "discount": 0.0,

@@ -287,3 +287,45 @@ class TestPreview(FlexiLoyaltyCommon):
         other.auto_enroll = True
         order.invalidate_recordset(["flexi_loyalty_points_preview"])
         self.assertEqual(order.flexi_loyalty_points_preview, 110)
+
+
+@tagged("post_install", "-at_install")
+class TestAdjustWizard(FlexiLoyaltyCommon):
+    def test_manager_grants_a_bonus_with_a_reason(self):
+        wizard = self.env["flexi.loyalty.adjust.wizard"].create(
+            {
+                "subscription_id": self.member.id,
+                "move_type": "bonus",
+                "points": 50,
+                "reason": "Late delivery",
+            }
+        )
+        wizard.action_confirm()
+        line = self._lines()
+        self.assertEqual(
+            (line.move_type, line.points, line.reason), ("bonus", 50, "Late delivery")
+        )
+        self.assertIn("Late delivery", self.member.message_ids[0].body)
+
+    def test_salesman_cannot_open_adjustments(self):
+        salesman = new_test_user(
+            self.env, "adjust_salesman", groups="sales_team.group_sale_salesman"
+        )
+        with self.assertRaises(AccessError):
+            self.env["flexi.loyalty.adjust.wizard"].with_user(salesman).create(
+                {"subscription_id": self.member.id, "points": 50, "reason": "Gift"}
+            )
+        self.assertFalse(self._lines())
+
+    def test_negative_bonus_is_refused(self):
+        wizard = self.env["flexi.loyalty.adjust.wizard"].create(
+            {
+                "subscription_id": self.member.id,
+                "move_type": "bonus",
+                "points": -5,
+                "reason": "Oops",
+            }
+        )
+        with self.assertRaisesRegex(UserError, "positive"):
+            wizard.action_confirm()
+        self.assertFalse(self._lines())
