@@ -29,7 +29,7 @@ class FmMarketingController(http.Controller):
         # A GET only asks: link previews and scanners must not unsubscribe.
         trace = self._fm_trace(trace_id, token)
         if not trace:
-            return request.not_found()
+            raise request.not_found()
         return request.render(
             "fm_marketing.fm_marketing_unsubscribe_page",
             {"trace": trace, "token": token, "done": False},
@@ -46,7 +46,7 @@ class FmMarketingController(http.Controller):
     def fm_unsubscribe(self, trace_id, token, **kw):
         trace = self._fm_trace(trace_id, token)
         if not trace:
-            return request.not_found()
+            raise request.not_found()
         trace._fm_unsubscribe()
         return request.render(
             "fm_marketing.fm_marketing_unsubscribe_page",

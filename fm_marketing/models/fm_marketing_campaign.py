@@ -228,8 +228,8 @@ class FmMarketingCampaign(models.Model):
     def _fm_param(self, key):
         value = self.env["ir.config_parameter"].sudo().get_param(key)
         try:
-            return int(value)
-        except (TypeError, ValueError):
+            return int(value) if value not in (False, None, "") else PARAM_DEFAULTS[key]
+        except ValueError:
             return PARAM_DEFAULTS[key]
 
     def _fm_tz(self):
