@@ -253,19 +253,15 @@ class FmMarketingTrace(models.Model):
         Voucher = self.env["flexi.loyalty.voucher"].with_context(
             tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
         )
-        origin = _("Campaign: %s", campaign.name)
-        return {
-            partner.id: Voucher._flexi_issue(
-                partner,
-                "percent",
-                campaign.offer_discount,
-                campaign.offer_validity_days,
-                origin,
-                notify=False,
-                company_id=campaign.company_id.id,
-            )
-            for partner in partners
-        }
+        vouchers = Voucher._flexi_issue_batch(
+            partners,
+            "percent",
+            campaign.offer_discount,
+            campaign.offer_validity_days,
+            _("Campaign: %s", campaign.name),
+            company_id=campaign.company_id.id,
+        )
+        return dict(zip(partners.ids, vouchers, strict=True))
 
     # ------------------------------------------------------------ sending
 

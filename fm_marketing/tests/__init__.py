@@ -2,6 +2,7 @@ from . import (
     test_campaign_validation,
     test_idempotency,
     test_offer,
+    test_portal,
     test_segments,
     test_sending,
 )
