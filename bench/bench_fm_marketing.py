@@ -98,7 +98,8 @@ def bench_queue(env, ids):
     sms, distinct = env.cr.fetchone()
     codes = traces.voucher_id.mapped("code")
     info(
-        f"queued {sms} SMS ({distinct} distinct bodies), {len(set(codes))} unique codes "
+        f"queued {sms} SMS ({distinct} distinct bodies), "
+        f"{len(set(codes))} unique codes "
         f"for {len(traces)} traces in {timer.elapsed:.2f} s"
     )
     report("marketing_queue_10k", timer.elapsed, "s", "<=", 30)
