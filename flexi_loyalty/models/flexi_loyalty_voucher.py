@@ -123,6 +123,36 @@ class FlexiLoyaltyVoucher(models.Model):
             voucher._flexi_notify_issued()
         return voucher.sudo(False)
 
+    @api.model
+    def _flexi_issue_batch(
+        self, partners, value_type, value, validity_days, origin, **vals
+    ):
+        """One voucher per partner in ``partners``, created in one batch.
+
+        Same rules as ``_flexi_issue`` without notification: for campaigns
+        (fm_marketing) that send the code in their own message to thousands of
+        customers at once. Returns the vouchers in the order of ``partners``.
+        """
+        if value <= 0:
+            raise UserError(_("A voucher has a positive value."))
+        today = fields.Date.context_today(self)
+        expiry = fields.Date.add(today, days=validity_days) if validity_days else False
+        vouchers = self.sudo().create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "company_id": self.env.company.id,
+                    "value_type": value_type,
+                    "value": value,
+                    "date_expiry": expiry,
+                    "origin": origin,
+                    **vals,
+                }
+                for partner in partners
+            ]
+        )
+        return vouchers.sudo(False)
+
     def _flexi_notify_issued(self):
         """Send each owner their code: email and SMS when we have them.
 

@@ -1,0 +1,119 @@
+"""fm_marketing benchmarks (issue: marketing campaigns).
+
+- marketing_segment_select: dormant + birthday selection over 100,000
+  partners and 1,000,000 confirmed orders, set-based SQL (target 2 s), and
+  the peak memory of the process.
+- marketing_queue_10k: queue 10,000 personalised SMS with a unique voucher
+  each (target 30 s).
+"""
+
+from datetime import datetime, timedelta
+
+from _common import Timer, bench_env, info, peak_rss_mb, report
+
+PARTNERS = 100_000
+ORDERS = 1_000_000
+QUEUED = 10_000
+NOW = datetime(2025, 6, 15, 10, 0)  # 11:00 in Algiers, outside quiet hours
+
+
+def seed(env):
+    """100k consenting customers (1 in 365 born today), 10 orders each over
+    two years; who is dormant depends on the partner id."""
+    cr = env.cr
+    cr.execute(
+        """
+        INSERT INTO res_partner (name, active, autopost_bills, type, mobile,
+            fm_marketing_sms_consent, fm_marketing_birthdate, fm_marketing_birth_mmdd,
+            create_date, write_date)
+        SELECT 'Client ' || i, TRUE, 'ask', 'contact',
+               '+2135' || lpad((50000000 + i)::text, 8, '0'), TRUE,
+               d, EXTRACT(MONTH FROM d)::int * 100 + EXTRACT(DAY FROM d)::int,
+               NOW(), NOW()
+          FROM generate_series(1, %s) i,
+               LATERAL (SELECT DATE '1980-01-01' + (i %% 365) AS d) b
+        RETURNING id
+        """,
+        [PARTNERS],
+    )
+    ids = [row[0] for row in cr.fetchall()]
+    cr.execute(
+        """
+        INSERT INTO sale_order (name, state, partner_id, partner_invoice_id,
+            partner_shipping_id, company_id, date_order, create_date, write_date)
+        SELECT 'BENCH' || p.id || '-' || k, 'sale', p.id, p.id, p.id, %(company)s,
+               %(now)s::timestamp - ((p.id %% 60) + k * 45) * INTERVAL '1 day',
+               NOW(), NOW()
+          FROM unnest(%(ids)s::int[]) AS p(id), generate_series(0, %(per)s - 1) k
+        """,
+        {"company": env.company.id, "now": NOW, "ids": ids, "per": ORDERS // PARTNERS},
+    )
+    cr.execute("ANALYZE res_partner")
+    cr.execute("ANALYZE sale_order")
+    cr.execute("SELECT COUNT(*) FROM sale_order WHERE state = 'sale'")
+    info(f"seeded {len(ids)} partners and {cr.fetchone()[0]} confirmed orders")
+    return ids
+
+
+def bench_segment_select(env):
+    Campaign = env["fm.marketing.campaign"]
+    dormant = Campaign.create(
+        {"name": "Bench dormant", "segment": "dormant", "segment_days": 30,
+         "schedule_type": "daily", "body": "Tu nous manques {first_name} !"}
+    )
+    birthday = Campaign.create(
+        {"name": "Bench birthday", "segment": "birthday", "schedule_type": "daily",
+         "body": "Joyeux anniversaire {first_name} !"}
+    )
+    env.flush_all()
+    dormant._fm_select_recipients(NOW)  # warm caches
+    with Timer() as timer:
+        dormant_rows = dormant._fm_select_recipients(NOW)
+        birthday_rows = birthday._fm_select_recipients(NOW)
+    info(
+        f"selection: {len(dormant_rows)} dormant (30 days), "
+        f"{len(birthday_rows)} birthdays in {timer.elapsed:.2f} s"
+    )
+    report("marketing_segment_select", timer.elapsed, "s", "<=", 2)
+    report("marketing_segment_select_peak_rss", peak_rss_mb(), "MB", "<=", 1024)
+
+
+def bench_queue(env, ids):
+    env["ir.config_parameter"].set_param("fm_marketing.sms_cap_days", "0")
+    campaign = env["fm.marketing.campaign"].create(
+        {"name": "Bench flash", "segment": "domain",
+         "partner_domain": f"[('id', '<=', {ids[QUEUED - 1]}), ('id', '>=', {ids[0]})]",
+         "schedule_type": "once", "offer": True, "offer_discount": 10,
+         "offer_validity_days": 15,
+         "body": "{first_name} : {discount} avec le code {code} jusqu'au {expiry_date}"}
+    )
+    env.flush_all()
+    with Timer() as timer:
+        traces = campaign._fm_run(NOW + timedelta(minutes=1))
+        env.flush_all()
+    env.cr.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT body) FROM sms_sms WHERE partner_id = ANY(%s)",
+        [ids[:QUEUED]],
+    )
+    sms, distinct = env.cr.fetchone()
+    codes = traces.voucher_id.mapped("code")
+    info(
+        f"queued {sms} SMS ({distinct} distinct bodies), "
+        f"{len(set(codes))} unique codes "
+        f"for {len(traces)} traces in {timer.elapsed:.2f} s"
+    )
+    report("marketing_queue_10k", timer.elapsed, "s", "<=", 30)
+
+
+def main():
+    with bench_env() as env:
+        env.company.country_id = env.ref("base.dz")
+        env.company.partner_id.tz = "Africa/Algiers"
+        env["fm.marketing.campaign"].search([]).active = False
+        ids = seed(env)
+        bench_segment_select(env)
+        bench_queue(env, ids)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,8 @@
+from . import (
+    test_campaign_validation,
+    test_idempotency,
+    test_offer,
+    test_portal,
+    test_segments,
+    test_sending,
+)
