@@ -300,7 +300,8 @@ class PosSession(models.Model):
         return amount
 
     def flexi_loyalty_verify_code(self, redemption_id, code):
-        """Check the code the customer read out; answers the reward line."""
+        """Check the code the customer read out; answers the reward line, or
+        ``{"error": message}`` when the code is wrong, expired or locked."""
         self._flexi_loyalty_check_open()
         redemption = (
             self.env["flexi.loyalty.pos.redemption"].sudo().browse(redemption_id)
@@ -312,5 +313,15 @@ class PosSession(models.Model):
             or not redemption.otp_id
         ):
             raise UserError(_("This redemption is no longer waiting for a code."))
-        redemption.otp_id._flexi_verify(code, redemption.reward_id, redemption)
+        # A wrong code is a normal answer at the till, not an error: the
+        # attempt is counted (and the code locked after too many) all the same.
+        result = redemption.otp_id._flexi_check_code(
+            code, redemption.reward_id, redemption
+        )
+        if result == "locked":
+            return {
+                "error": _("Too many wrong codes: this code is locked, send a new one.")
+            }
+        if result != "ok":
+            return {"error": _("This code is wrong or no longer valid.")}
         return redemption._flexi_accept()

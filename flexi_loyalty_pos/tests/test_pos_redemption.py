@@ -54,8 +54,8 @@ class TestPosRedemption(FlexiLoyaltyPosCommon):
             asked = session.flexi_loyalty_request_reward(
                 self.member.id, self.reward.id, [self._line(self.couscous, 3)]
             )
-        with self.assertRaisesRegex(UserError, "wrong or no longer valid"):
-            session.flexi_loyalty_verify_code(asked["redemption_id"], "000000")
+        answer = session.flexi_loyalty_verify_code(asked["redemption_id"], "000000")
+        self.assertEqual(answer, {"error": "This code is wrong or no longer valid."})
         redemption = self.env["flexi.loyalty.pos.redemption"].browse(
             asked["redemption_id"]
         )

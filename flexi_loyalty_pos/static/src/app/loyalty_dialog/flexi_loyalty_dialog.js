@@ -145,7 +145,9 @@ export class FlexiLoyaltyDialog extends Component {
             this.state.redemption.redemption_id,
             code,
         ]);
-        if (line) {
+        if (line?.error) {
+            this.state.error = line.error;
+        } else if (line) {
             await this.addRewardLine(line);
         }
     }
