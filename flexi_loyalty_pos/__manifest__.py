@@ -7,7 +7,21 @@
     "author": "Fidelity Mart",
     "website": "https://github.com/fidelity-mart/odoo-addons",
     "depends": ["flexi_loyalty", "point_of_sale"],
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/flexi_loyalty_pos_security.xml",
+        "data/flexi_loyalty_pos_data.xml",
+        "views/pos_order_views.xml",
+        "views/res_config_settings_views.xml",
+    ],
+    "assets": {
+        "point_of_sale._assets_pos": [
+            "flexi_loyalty_pos/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "flexi_loyalty_pos/static/tests/tours/**/*",
+        ],
+    },
     "development_status": "Alpha",
     "installable": True,
     "application": False,

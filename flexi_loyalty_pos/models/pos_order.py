@@ -1,0 +1,234 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+# Figures shown on the receipt, written by the server when the order is paid
+# (the till loads every pos.order field, these included).
+RECEIPT_FIELDS = [
+    "flexi_loyalty_points_earned",
+    "flexi_loyalty_points_used",
+    "flexi_loyalty_balance",
+    "flexi_loyalty_next_expiry_date",
+    "flexi_loyalty_next_expiry_points",
+]
+
+
+class PosOrder(models.Model):
+    _inherit = "pos.order"
+
+    flexi_loyalty_points_earned = fields.Integer("Points Earned", readonly=True)
+    flexi_loyalty_points_used = fields.Integer("Points Used", readonly=True)
+    flexi_loyalty_balance = fields.Integer(
+        "Points Balance", readonly=True, help="The member's balance after this order."
+    )
+    flexi_loyalty_next_expiry_date = fields.Date("Next Points Expiry", readonly=True)
+    flexi_loyalty_next_expiry_points = fields.Integer("Points Expiring", readonly=True)
+
+    # ------------------------------------------------------------ sync
+
+    @api.model
+    def _process_order(self, order, existing_order):
+        for name in RECEIPT_FIELDS:
+            # Only the server writes them.
+            order.pop(name, None)
+        self._flexi_loyalty_check_reward_lines(order)
+        order_id = super()._process_order(order, existing_order)
+        pos_order = self.browse(order_id)
+        if pos_order.state in ("paid", "done", "invoiced"):
+            pos_order._flexi_loyalty_process_paid()
+        return order_id
+
+    @api.model
+    def _flexi_loyalty_reward_products(self):
+        # sudo: reward products are configuration, any till may check them.
+        return self.env["flexi.loyalty.reward"].sudo().search([]).reward_product_id
+
+    @api.model
+    def _flexi_loyalty_check_reward_lines(self, order):
+        """Refuse an order whose reward lines have no accepted redemption."""
+        reward_products = self._flexi_loyalty_reward_products()
+        seen = set()
+        Redemption = self.env["flexi.loyalty.pos.redemption"]
+        for command in order.get("lines") or []:
+            if command[0] not in (0, 1) or not isinstance(command[2], dict):
+                continue
+            vals = command[2]
+            if vals.get("refunded_orderline_id"):
+                # Refunds give points back from the refunded order's history.
+                vals.pop("flexi_loyalty_token", None)
+                continue
+            token = vals.get("flexi_loyalty_token")
+            if not token and vals.get("product_id") not in reward_products.ids:
+                continue
+            if token in seen:
+                raise UserError(_("The same reward appears twice on the order."))
+            seen.add(token)
+            Redemption._flexi_from_token(token)._flexi_check_line(order, vals)
+
+    # ------------------------------------------------------------ paid order
+
+    def _flexi_loyalty_process_paid(self):
+        """Spend, reverse and earn once the order is paid; safe to repeat."""
+        self.ensure_one()
+        self._flexi_loyalty_consume_redemptions()
+        self._flexi_loyalty_reverse_refunded()
+        self._flexi_loyalty_earn()
+        self._flexi_loyalty_write_summary()
+
+    def _flexi_loyalty_consume_redemptions(self):
+        Redemption = self.env["flexi.loyalty.pos.redemption"]
+        for line in self.lines.filtered("flexi_loyalty_token"):
+            Redemption._flexi_from_token(line.flexi_loyalty_token)._flexi_consume(self)
+
+    def _flexi_loyalty_member(self, program, enroll=False):
+        """The customer's membership of ``program`` (auto-enrolment if set).
+
+        sudo: the server credits points for a paid order; the cashier's
+        rights on memberships are irrelevant.
+        """
+        self.ensure_one()
+        Sub = self.env["flexi.loyalty.subscription"].sudo()
+        partner = self.partner_id
+        if not partner:
+            return Sub
+        sub = Sub.search(
+            [("partner_id", "=", partner.id), ("program_id", "=", program.id)], limit=1
+        )
+        if (
+            not sub
+            and enroll
+            and program.auto_enroll
+            and (partner.email or partner.mobile or partner.phone)
+        ):
+            sub = Sub._flexi_enroll(partner, program, channel="pos")
+        return sub
+
+    def _flexi_loyalty_earning_lines(self):
+        """Lines that may earn: goods sold, not rewards nor refunds."""
+        reward_products = self._flexi_loyalty_reward_products()
+        return self.lines.filtered(
+            lambda line: (
+                not line.flexi_loyalty_token
+                and not line.refunded_orderline_id
+                and line.product_id not in reward_products
+                and line.qty > 0
+            )
+        )
+
+    def _flexi_loyalty_line_data(self, program, lines):
+        data = []
+        for line in lines:
+            excluded, included = line._flexi_loyalty_amounts()
+            data.append(
+                {
+                    "product": line.product_id,
+                    "quantity": line.qty,
+                    "amount": included
+                    if program.amount_base == "tax_included"
+                    else excluded,
+                }
+            )
+        return data
+
+    def _flexi_loyalty_earn(self):
+        self.ensure_one()
+        lines = self._flexi_loyalty_earning_lines()
+        if not lines or not self.partner_id:
+            return
+        day = fields.Date.context_today(self, self.date_order)
+        for program in self.config_id._flexi_loyalty_programs(day):
+            sub = self._flexi_loyalty_member(program, enroll=True)
+            if not sub or sub.state != "active":
+                continue
+            points, amount = program._flexi_points_for_lines(
+                self._flexi_loyalty_line_data(program, lines),
+                day,
+                extra_multiplier=sub._flexi_earn_multiplier(),
+            )
+            sub._flexi_earn(points, amount, self, _("POS order %s", self.name))
+
+    def _flexi_loyalty_reverse_refunded(self):
+        """Refund lines take back what the refunded lines earned and give back
+        the points spent, in proportion to the money refunded."""
+        self.ensure_one()
+        refund_lines = self.lines.filtered("refunded_orderline_id")
+        if not refund_lines:
+            return
+        Line = self.env["flexi.loyalty.ledger.line"]
+        reward_products = self._flexi_loyalty_reward_products()
+        goods_lines = refund_lines.filtered(
+            lambda ln: (
+                ln.product_id not in reward_products
+                and not ln.refunded_orderline_id.flexi_loyalty_token
+            )
+        )
+        reason = _("POS refund %s", self.name)
+        for origin in refund_lines.refunded_orderline_id.order_id:
+            mine = goods_lines.filtered(
+                lambda ln, o=origin: ln.refunded_orderline_id.order_id == o
+            )
+            history = Line._flexi_source_lines(origin, ["earn", "pending", "redeem"])
+            refunded_incl = abs(sum(ln._flexi_loyalty_amounts()[1] for ln in mine))
+            for program in history.program_id:
+                earned = history.filtered(
+                    lambda ln, p=program: (
+                        ln.program_id == p and ln.move_type != "redeem"
+                    )
+                )
+                spent = history.filtered(
+                    lambda ln, p=program: (
+                        ln.program_id == p and ln.move_type == "redeem"
+                    )
+                )
+                base = abs(
+                    sum(
+                        ln._flexi_loyalty_amounts()[
+                            1 if program.amount_base == "tax_included" else 0
+                        ]
+                        for ln in mine
+                    )
+                )
+                source = {"res_model": self._name, "res_id": self.id}
+                earned._flexi_reverse(
+                    f"pos.order,{self.id}", reason, refund_amount=base, source=source
+                )
+                spent._flexi_reverse(
+                    f"pos.order,{self.id}",
+                    reason,
+                    refund_amount=refunded_incl,
+                    source=source,
+                )
+
+    def _flexi_loyalty_write_summary(self):
+        """Store what the receipt prints: earned, used, balance, next expiry."""
+        self.ensure_one()
+        Line = self.env["flexi.loyalty.ledger.line"]
+        lines = Line._flexi_source_lines(
+            self, ["earn", "pending", "redeem", "reversal"]
+        )
+        earned = sum(
+            ln.points
+            for ln in lines
+            if ln.move_type in ("earn", "pending")
+            or (ln.move_type == "reversal" and ln.points < 0)
+        )
+        used = -sum(
+            ln.points
+            for ln in lines
+            if ln.move_type == "redeem"
+            or (ln.move_type == "reversal" and ln.points > 0)
+        )
+        members = lines.subscription_id
+        if not members:
+            for program in self.config_id._flexi_loyalty_programs():
+                members |= self._flexi_loyalty_member(program)
+        member = members[:1]
+        member.invalidate_recordset()
+        self.write(
+            {
+                "flexi_loyalty_points_earned": earned,
+                "flexi_loyalty_points_used": used,
+                "flexi_loyalty_balance": member.points_balance,
+                "flexi_loyalty_next_expiry_date": member.next_expiry_date,
+                "flexi_loyalty_next_expiry_points": member.next_expiry_points,
+            }
+        )

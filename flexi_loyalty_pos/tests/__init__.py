@@ -1,0 +1,1 @@
+from . import test_pos_member_search, test_pos_redemption, test_pos_sync, test_pos_tour
