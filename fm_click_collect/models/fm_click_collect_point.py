@@ -207,6 +207,9 @@ class FmClickCollectPoint(models.Model):
         """Slots customers may choose now, as dicts for the checkout."""
         self.ensure_one()
         now = now or fields.Datetime.now()
+        self.env["fm.click_collect.slot"].flush_model(
+            ["point_id", "start", "end", "booked_count", "capacity"]
+        )
         # The SQL filter keeps what cannot be refused for a simple reason out
         # of Python; cut-off and closed days are decided by the shared rules.
         self.env.cr.execute(
@@ -218,9 +221,10 @@ class FmClickCollectPoint(models.Model):
             """,
             [self.id, slot_rules.earliest_bookable_start(now, self.lead_time)],
         )
+        rows = self.env.cr.fetchall()
         closed = self._fm_closed_dates()
         result = []
-        for slot_id, start, end, booked, capacity in self.env.cr.fetchall():
+        for slot_id, start, end, booked, capacity in rows:
             if slot_rules.unavailable_reason(
                 start,
                 now,

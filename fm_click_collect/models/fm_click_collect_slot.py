@@ -105,6 +105,7 @@ class FmClickCollectSlot(models.Model):
     def _fm_book(self):
         """Take one place, atomically; raise a clear error when full."""
         self.ensure_one()
+        self.flush_recordset(["booked_count", "capacity"])
         self.env.cr.execute(
             SQL(
                 """UPDATE fm_click_collect_slot
@@ -122,6 +123,7 @@ class FmClickCollectSlot(models.Model):
     def _fm_release(self):
         """Give one place back (never below zero)."""
         self.ensure_one()
+        self.flush_recordset(["booked_count", "capacity"])
         self.env.cr.execute(
             SQL(
                 """UPDATE fm_click_collect_slot
