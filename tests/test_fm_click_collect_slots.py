@@ -1,4 +1,7 @@
-"""Slot rules of click & collect, without a database (Africa/Algiers is UTC+1, no DST)."""
+"""Slot rules of click & collect, without a database.
+
+Africa/Algiers is UTC+1 all year (no DST).
+"""
 
 from datetime import date, datetime
 

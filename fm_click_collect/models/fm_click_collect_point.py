@@ -57,7 +57,8 @@ class FmClickCollectPoint(models.Model):
     lead_time = fields.Integer(
         "Preparation Time (minutes)",
         default=60,
-        help="A slot can only be chosen if it starts at least this long after the order.",
+        help="A slot can only be chosen if it starts at least this long "
+        "after the order.",
     )
     cutoff_hour = fields.Float(
         "Order Cut-off",

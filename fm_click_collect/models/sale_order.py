@@ -297,7 +297,8 @@ class SaleOrder(models.Model):
             ):
                 raise UserError(
                     _(
-                        "Order %(order)s cannot do this now (pickup status: %(status)s).",
+                        "Order %(order)s cannot do this now "
+                        "(pickup status: %(status)s).",
                         order=order.name,
                         status=dict(FM_CC_STATES).get(order.fm_cc_state, _("none")),
                     )

@@ -1,4 +1,1 @@
-from . import test_slot_booking
-from . import test_concurrency
-from . import test_handover
-from . import test_website
+from . import test_concurrency, test_handover, test_slot_booking, test_website

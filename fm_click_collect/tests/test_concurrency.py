@@ -112,6 +112,7 @@ class TestSlotConcurrency(TransactionCase):
         ):
             with self.env.cr.savepoint():
                 self.env.cr.execute(
-                    "UPDATE fm_click_collect_slot SET booked_count = capacity + 1 WHERE id = %s",
+                    "UPDATE fm_click_collect_slot"
+                    " SET booked_count = capacity + 1 WHERE id = %s",
                     [slot.id],
                 )
