@@ -1,0 +1,457 @@
+import json
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools import slots as slot_rules
+
+FM_CC_STATES = [
+    ("to_prepare", "To Prepare"),
+    ("ready", "Ready"),
+    ("collected", "Collected"),
+    ("no_show", "No-show"),
+]
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    fm_cc_point_id = fields.Many2one(
+        "fm.click_collect.point",
+        string="Pickup Point",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    fm_cc_slot_id = fields.Many2one(
+        "fm.click_collect.slot",
+        string="Pickup Slot",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    fm_cc_slot_start = fields.Datetime(
+        related="fm_cc_slot_id.start", string="Slot Start", store=True
+    )
+    fm_cc_slot_booked = fields.Boolean(
+        "Slot Booked",
+        copy=False,
+        readonly=True,
+        help="The order holds one place of its slot (released on cancel).",
+    )
+    fm_cc_state = fields.Selection(
+        FM_CC_STATES,
+        string="Pickup Status",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        index="btree_not_null",
+    )
+    fm_cc_pickup_code = fields.Char("Pickup Code", copy=False, readonly=True)
+    fm_cc_collected_date = fields.Datetime("Collected On", copy=False, readonly=True)
+    fm_cc_override_reason = fields.Text(
+        "Collected Without Code Because", copy=False, readonly=True
+    )
+    fm_cc_paid = fields.Boolean("Paid", compute="_compute_fm_cc_paid")
+    fm_cc_payment_status = fields.Char("Payment Status", compute="_compute_fm_cc_paid")
+
+    @api.depends(
+        "amount_total",
+        "transaction_ids.state",
+        "invoice_ids.payment_state",
+        "invoice_ids.state",
+    )
+    def _compute_fm_cc_paid(self):
+        for order in self:
+            paid = (
+                order.currency_id.compare_amounts(
+                    order._fm_cc_amount_paid(), order.amount_total
+                )
+                >= 0
+            )
+            order.fm_cc_paid = paid
+            if paid:
+                order.fm_cc_payment_status = _("Paid")
+            elif order._fm_cc_pays_on_site():
+                order.fm_cc_payment_status = _("To pay at pickup")
+            else:
+                order.fm_cc_payment_status = _("Not paid")
+
+    # ------------------------------------------------------------ flow hooks
+
+    def _action_confirm(self):
+        for order in self.filtered("fm_cc_point_id"):
+            order._fm_cc_book_slot()
+            vals = {"fm_cc_state": order.fm_cc_state or "to_prepare"}
+            if not order.fm_cc_pickup_code:
+                vals["fm_cc_pickup_code"] = slot_rules.new_pickup_code()
+            order.write(vals)
+        return super()._action_confirm()
+
+    def _action_cancel(self):
+        res = super()._action_cancel()
+        for order in self.filtered("fm_cc_slot_booked"):
+            order._fm_cc_release_slot()
+        return res
+
+    def _cart_update(self, *args, **kwargs):
+        res = super()._cart_update(*args, **kwargs)
+        # Tier discounts follow the cart (flexi_loyalty has no website hook).
+        self._flexi_loyalty_sync_tier_discount()
+        return res
+
+    def _get_confirmation_template(self):
+        if self.fm_cc_point_id:
+            template = self.env.ref(
+                "fm_click_collect.mail_template_fm_cc_confirmation",
+                raise_if_not_found=False,
+            )
+            if template:
+                return template
+        return super()._get_confirmation_template()
+
+    # ------------------------------------------------------------ pickup point & slot
+
+    def _set_pickup_location(self, pickup_location_data):
+        """Resolve the chosen point on the server: the browser only says which
+        point; address, warehouse and stock come from the database, and a
+        point or store outside this delivery method is refused."""
+        if self.carrier_id.delivery_type != "in_store":
+            return super()._set_pickup_location(pickup_location_data)
+        try:
+            data = json.loads(pickup_location_data or "{}") or {}
+        except (TypeError, ValueError) as error:
+            raise ValidationError(_("This pickup location is not valid.")) from error
+        if not isinstance(data, dict):
+            raise ValidationError(_("This pickup location is not valid."))
+        point = self.env["fm.click_collect.point"]
+        points = self.carrier_id.sudo()._fm_cc_points()
+        if data.get("fm_point_id"):
+            try:
+                point = points.filtered(lambda p: p.id == int(data["fm_point_id"]))
+            except (TypeError, ValueError):
+                point = points.browse()
+            if not point:
+                raise ValidationError(
+                    _("This pickup point is not available for this order.")
+                )
+            payload = point._fm_pickup_location_values(order=self)
+            # website_sale_collect reads the warehouse from the stored id.
+            payload["id"] = point.warehouse_id.id
+            pickup_location_data = json.dumps(payload)
+        elif data:
+            try:
+                warehouse_id = int(data.get("id"))
+            except (TypeError, ValueError):
+                warehouse_id = 0
+            if points or warehouse_id not in self.carrier_id.sudo().warehouse_ids.ids:
+                raise ValidationError(
+                    _("This pickup point is not available for this order.")
+                )
+        if point != self.fm_cc_point_id:
+            self._fm_cc_clear_slot()
+            self.fm_cc_point_id = point
+        return super()._set_pickup_location(pickup_location_data)
+
+    def set_delivery_line(self, carrier, amount):
+        res = super().set_delivery_line(carrier, amount)
+        for order in self.filtered(
+            lambda o: o.fm_cc_point_id and carrier.delivery_type != "in_store"
+        ):
+            order._fm_cc_clear_slot()
+            order.fm_cc_point_id = False
+        return res
+
+    def _fm_cc_clear_slot(self):
+        for order in self:
+            if order.fm_cc_slot_booked:
+                order._fm_cc_release_slot()
+            order.fm_cc_slot_id = False
+
+    def _fm_cc_set_slot(self, slot):
+        """Customer's choice of slot for this cart; refused with a clear
+        message when the slot is not this order's point or not bookable."""
+        self.ensure_one()
+        if self.state not in ("draft", "sent"):
+            raise UserError(
+                _("The pickup slot of a confirmed order cannot be changed online.")
+            )
+        if not slot or slot.point_id != self.fm_cc_point_id:
+            raise UserError(
+                _("This pickup slot does not belong to the chosen pickup point.")
+            )
+        if slot == self.fm_cc_slot_id:
+            return
+        reason = slot._fm_unavailable_reason()
+        if reason:
+            raise UserError(reason)
+        self._fm_cc_clear_slot()
+        self.fm_cc_slot_id = slot
+
+    def _fm_cc_book_slot(self):
+        """Take the slot's place for this order once (idempotent)."""
+        self.ensure_one()
+        if self.fm_cc_slot_booked:
+            return
+        if not self.fm_cc_slot_id:
+            raise UserError(_("Please choose a pickup slot."))
+        reason = self.fm_cc_slot_id._fm_unavailable_reason()
+        if reason:
+            raise UserError(reason)
+        self.fm_cc_slot_id._fm_book()
+        self.fm_cc_slot_booked = True
+
+    def _fm_cc_release_slot(self):
+        self.ensure_one()
+        if self.fm_cc_slot_booked:
+            self.fm_cc_slot_id._fm_release()
+            self.fm_cc_slot_booked = False
+
+    def _check_cart_is_ready_to_be_paid(self):
+        for order in self.filtered("fm_cc_point_id"):
+            error = order._fm_cc_checkout_error()
+            if error:
+                raise ValidationError(error)
+        return super()._check_cart_is_ready_to_be_paid()
+
+    def _fm_cc_checkout_error(self):
+        """Why this cart cannot be paid yet for pickup, or ``False``."""
+        self.ensure_one()
+        if not self.fm_cc_point_id:
+            return False
+        if not self.fm_cc_slot_id:
+            return _("Please choose a pickup slot.")
+        if self.fm_cc_slot_booked:
+            return False
+        return self.fm_cc_slot_id._fm_unavailable_reason()
+
+    # ------------------------------------------------------------ payment
+
+    def _fm_cc_amount_paid(self):
+        self.ensure_one()
+        by_tx = sum(
+            tx.amount
+            for tx in self.transaction_ids
+            if tx.state in ("authorized", "done")
+        )
+        invoices = self.invoice_ids.filtered(
+            lambda m: m.state == "posted" and m.move_type == "out_invoice"
+        )
+        by_invoice = sum(invoices.mapped("amount_total")) - sum(
+            invoices.mapped("amount_residual")
+        )
+        return max(by_tx, by_invoice)
+
+    def _fm_cc_pays_on_site(self):
+        self.ensure_one()
+        return any(
+            tx.provider_id.custom_mode == "on_site" and tx.state == "pending"
+            for tx in self.transaction_ids
+        )
+
+    def _fm_cc_pay_at_counter(self, journal):
+        """Invoice the order and register the counter payment on ``journal``;
+        the pending "pay on site" transaction is then closed (odoo#184190:
+        it otherwise stays pending forever)."""
+        self.ensure_one()
+        if self.fm_cc_paid:
+            return
+        # sudo: counter staff cash in the exact order total on its own
+        # invoice; they get no other accounting right from it.
+        order = self.sudo()
+        invoices = order.invoice_ids.filtered(
+            lambda m: (
+                m.state == "posted"
+                and m.move_type == "out_invoice"
+                and m.amount_residual
+            )
+        )
+        if not invoices:
+            drafts = order.invoice_ids.filtered(lambda m: m.state == "draft")
+            invoices = drafts or order._create_invoices(final=True)
+            invoices.action_post()
+        order.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoices.ids
+        ).create({"journal_id": journal.id})._create_payments()
+        pending = order.transaction_ids.filtered(
+            lambda tx: tx.provider_id.custom_mode == "on_site" and tx.state == "pending"
+        )
+        if pending:
+            pending._set_canceled(
+                state_message=_("Paid at the counter with the invoice.")
+            )
+        self.invalidate_recordset(["fm_cc_paid", "fm_cc_payment_status"])
+        self.message_post(
+            body=_("Paid at the counter (%(journal)s).", journal=journal.name)
+        )
+
+    # ------------------------------------------------------------ handover
+
+    def _fm_cc_check_state(self, allowed):
+        for order in self:
+            if (
+                not order.fm_cc_point_id
+                or order.state != "sale"
+                or order.fm_cc_state not in allowed
+            ):
+                raise UserError(
+                    _(
+                        "Order %(order)s cannot do this now "
+                        "(pickup status: %(status)s).",
+                        order=order.name,
+                        status=dict(FM_CC_STATES).get(order.fm_cc_state, _("none")),
+                    )
+                )
+
+    def action_fm_cc_ready(self):
+        """Order prepared: tell the customer with the pickup code."""
+        self._fm_cc_check_state(("to_prepare",))
+        for order in self:
+            order.fm_cc_state = "ready"
+            order._fm_cc_notify_ready()
+        return True
+
+    def _fm_cc_notify_ready(self):
+        self.ensure_one()
+        sms = self.env.ref(
+            "fm_click_collect.sms_template_fm_cc_ready", raise_if_not_found=False
+        )
+        if sms and (self.partner_id.mobile or self.partner_id.phone):
+            self._message_sms_with_template(
+                template=sms, partner_ids=self.partner_id.ids
+            )
+        mail = self.env.ref(
+            "fm_click_collect.mail_template_fm_cc_ready", raise_if_not_found=False
+        )
+        if mail and self.partner_id.email:
+            self.message_post_with_source(mail, subtype_xmlid="mail.mt_comment")
+
+    def action_fm_cc_collect(self):
+        self.ensure_one()
+        self._fm_cc_check_state(("to_prepare", "ready"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Hand Over Order"),
+            "res_model": "fm.click_collect.collect.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def _fm_cc_collect(self, code=None, override_reason=None, journal=None):
+        """Hand the order over: the customer's code, or a manager's override
+        with a reason; unpaid orders are paid first."""
+        self.ensure_one()
+        self._fm_cc_check_state(("to_prepare", "ready"))
+        if override_reason and override_reason.strip():
+            if not self.env.user.has_group(
+                "fm_click_collect.fm_click_collect_group_manager"
+            ):
+                raise AccessError(
+                    _("Only a click & collect manager can hand over without the code.")
+                )
+        elif (
+            slot_rules.normalize_pickup_code(code) != (self.fm_cc_pickup_code or "")
+            or not code
+        ):
+            raise UserError(_("This pickup code is wrong."))
+        if not self.fm_cc_paid:
+            if not journal:
+                raise UserError(
+                    _("This order is not paid: choose how the customer pays.")
+                )
+            self._fm_cc_pay_at_counter(journal)
+        self._fm_cc_deliver()
+        self.write(
+            {
+                "fm_cc_state": "collected",
+                "fm_cc_collected_date": fields.Datetime.now(),
+                "fm_cc_override_reason": (override_reason and override_reason.strip())
+                or False,
+            }
+        )
+        if override_reason:
+            self.message_post(
+                body=_("Handed over without code: %(reason)s", reason=override_reason)
+            )
+
+    def _fm_cc_deliver(self):
+        """Validate the pickings: the goods left the shop."""
+        pickings = self.picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        )
+        for move in pickings.move_ids.filtered(
+            lambda m: m.state not in ("done", "cancel")
+        ):
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        if pickings:
+            pickings.with_context(skip_backorder=True, skip_sms=True)._action_done()
+
+    # ------------------------------------------------------------ no-show
+
+    def _fm_cc_no_show_due(self, now):
+        self.ensure_one()
+        delay = timedelta(hours=self.fm_cc_point_id.no_show_delay)
+        return self.fm_cc_slot_id.end and self.fm_cc_slot_id.end + delay <= now
+
+    def _fm_cc_mark_no_show(self):
+        """Cancel (stock and slot released), tell the customer. Idempotent."""
+        for order in self:
+            if (
+                order.fm_cc_state not in ("to_prepare", "ready")
+                or order.state != "sale"
+            ):
+                continue
+            if order.locked:
+                order.action_unlock()
+            order.with_context(disable_cancel_warning=True).action_cancel()
+            order.fm_cc_state = "no_show"
+            template = self.env.ref(
+                "fm_click_collect.mail_template_fm_cc_no_show", raise_if_not_found=False
+            )
+            if template and order.partner_id.email:
+                order.message_post_with_source(
+                    template, subtype_xmlid="mail.mt_comment"
+                )
+            if order.transaction_ids.filtered(lambda tx: tx.state == "done"):
+                order.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=_("No-show of a paid order: refund the customer"),
+                    user_id=order.user_id.id or self.env.uid,
+                )
+
+    @api.model
+    def _cron_fm_cc_no_show(self):
+        now = fields.Datetime.now()
+        orders = self.search(
+            [
+                ("fm_cc_state", "in", ("to_prepare", "ready")),
+                ("state", "=", "sale"),
+                ("fm_cc_slot_start", "<", now),
+            ]
+        )
+        orders.filtered(lambda o: o._fm_cc_no_show_due(now))._fm_cc_mark_no_show()
+        # Carts that booked a place and never paid give it back once the slot is over.
+        self.search(
+            [
+                ("state", "in", ("draft", "sent")),
+                ("fm_cc_slot_booked", "=", True),
+                ("fm_cc_slot_start", "<", now),
+            ]
+        )._fm_cc_release_slot_all()
+
+    def _fm_cc_release_slot_all(self):
+        for order in self:
+            order._fm_cc_release_slot()
+
+    # ------------------------------------------------------------ display
+
+    def _fm_cc_slot_label(self):
+        self.ensure_one()
+        return self.fm_cc_slot_id._fm_label() if self.fm_cc_slot_id else ""
+
+    def _fm_cc_qr_url(self):
+        self.ensure_one()
+        return f"/report/barcode/QR/{self.fm_cc_pickup_code}?width=200&height=200"

@@ -1,0 +1,81 @@
+import { registry } from "@web/core/registry";
+import * as tourUtils from "@website_sale/js/tours/tour_utils";
+
+registry.category("web_tour.tours").add("fm_click_collect_post_office_pay_at_pickup", {
+    url: "/shop",
+    steps: () => [
+        ...tourUtils.searchProduct("Couscous Royal", { select: true }),
+        {
+            content: "Add to cart",
+            trigger: "#add_to_cart",
+            run: "click",
+        },
+        tourUtils.goToCart({ quantity: 1 }),
+        tourUtils.goToCheckout(),
+        {
+            content: "Country",
+            trigger: 'select[name="country_id"]',
+            run: "selectByLabel Algeria",
+        },
+        { trigger: 'input[name="name"]', run: "edit Amina Benali" },
+        { trigger: 'input[name="phone"]', run: "edit 0550 12 34 56" },
+        { trigger: 'input[name="email"]', run: "edit amina@example.com" },
+        { trigger: 'input[name="street"]', run: "edit 3 rue Larbi Ben M'hidi" },
+        { trigger: 'input[name="city"]', run: "edit Alger" },
+        { trigger: 'input[name="zip"]', run: "edit 16000" },
+        {
+            content: "Continue checkout",
+            trigger: '.oe_cart .btn:contains("Continue checkout")',
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Choose pickup",
+            trigger: 'input[name="o_delivery_radio"][data-delivery-type="in_store"]',
+            run: "click",
+        },
+        {
+            content: "Open the pickup point selector",
+            trigger: 'button[name="o_pickup_location_selector"]:not(.d-none)',
+            run: "click",
+        },
+        {
+            content: "Pick the post office",
+            trigger: '.o_location_selector button.list-group-item:contains("Poste Ben Aknoun")',
+            run: "click",
+        },
+        {
+            content: "Confirm the post office",
+            trigger: "#submit_location_large",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The post office is the pickup point",
+            trigger: 'b[name="o_pickup_location_name"]:contains("Poste Ben Aknoun")',
+        },
+        {
+            content: "Pick the first free slot",
+            trigger: 'select[name="fm_cc_slot_id"]',
+            run: "selectByIndex 1",
+        },
+        {
+            content: "The slot is saved",
+            trigger: 'select[name="fm_cc_slot_id"][data-fm-cc-slot-set="1"]',
+        },
+        tourUtils.confirmOrder(),
+        {
+            content: "Pay at pickup",
+            trigger: 'input[name="o_payment_radio"][data-payment-method-code="pay_on_site"]',
+            run: "click",
+        },
+        ...tourUtils.pay({ expectUnloadPage: true, waitFinalizeYourPayment: true }),
+        {
+            content: "The confirmation shows the pickup point and slot",
+            trigger: '#fm_cc_pickup_info span[name="fm_cc_point"]:contains("Poste Ben Aknoun")',
+        },
+        {
+            trigger: '#fm_cc_pickup_info span[name="fm_cc_slot"]:contains(" to ")',
+        },
+    ],
+});

@@ -1,0 +1,1 @@
+from . import test_concurrency, test_handover, test_slot_booking, test_website

@@ -1,0 +1,1 @@
+from . import fm_click_collect_collect_wizard
