@@ -41,7 +41,7 @@ class FlexiLoyaltyLedgerLine(models.Model):
         "res.partner", "Customer", readonly=True, index=True, ondelete="restrict"
     )
     company_id = fields.Many2one("res.company", readonly=True, index=True)
-    currency_id = fields.Many2one(related="program_id.currency_id")
+    currency_id = fields.Many2one("res.currency", readonly=True)
     move_type = fields.Selection(MOVE_TYPES, "Type", required=True, readonly=True)
     points = fields.Integer(required=True, readonly=True)
     date = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
@@ -116,13 +116,16 @@ class FlexiLoyaltyLedgerLine(models.Model):
             [v["subscription_id"] for v in vals_list]
         )
         owner = {
-            sub.id: (sub.program_id.id, sub.partner_id.id, sub.company_id.id)
+            sub.id: {
+                "program_id": sub.program_id.id,
+                "partner_id": sub.partner_id.id,
+                "company_id": sub.company_id.id,
+                "currency_id": sub.company_id.currency_id.id,
+            }
             for sub in subs
         }
         for vals in vals_list:
-            vals["program_id"], vals["partner_id"], vals["company_id"] = owner[
-                vals["subscription_id"]
-            ]
+            vals.update(owner[vals["subscription_id"]])
             if vals.get("lot_line_id"):
                 # A reversal reduces its earning's lot, keeping its date.
                 vals["is_lot"] = True
@@ -218,16 +221,18 @@ class FlexiLoyaltyLedgerLine(models.Model):
                   FROM sums WHERE due_lots - debited > 0
             ), ins AS (
                 INSERT INTO flexi_loyalty_ledger_line (
-                    subscription_id, program_id, partner_id, company_id, move_type,
-                    points, date, is_lot, idempotency_key, reason, user_id,
+                    subscription_id, program_id, partner_id, company_id, currency_id,
+                    move_type, points, date, is_lot, idempotency_key, reason, user_id,
                     create_uid, create_date, write_uid, write_date)
                 SELECT d.subscription_id, s.program_id, s.partner_id, s.company_id,
+                       c.currency_id,
                        'expire', -d.points, NOW() AT TIME ZONE 'UTC', FALSE,
                        'expire:' || d.subscription_id || ':' || %(today)s,
                        %(reason)s, %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
                        %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM due d JOIN flexi_loyalty_subscription s
                     ON s.id = d.subscription_id
+                  JOIN res_company c ON c.id = s.company_id
                 ON CONFLICT (idempotency_key) DO NOTHING
                 RETURNING subscription_id, points
             )
