@@ -16,7 +16,7 @@ def test_baskets_are_balanced_and_keep_every_unit():
     ]
     baskets = compose(items, 3)
     assert len(baskets) == 3
-    total = {k: 0 for k in ("salad", "bread", "cake")}
+    total = dict.fromkeys(("salad", "bread", "cake"), 0)
     for basket in baskets:
         for key, qty in basket["lines"].items():
             total[key] += qty

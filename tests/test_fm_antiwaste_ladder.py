@@ -46,14 +46,14 @@ def test_ladder_today_tomorrow_and_three_days():
 
 
 def test_wider_rule_covers_the_days_in_between():
-    rules = RULES + [{"days_left": 3, "discount": 10.0, "categ_id": None}]
+    rules = [*RULES, {"days_left": 3, "discount": 10.0, "categ_id": None}]
     assert select_rule(rules, 2)["discount"] == 10.0
     assert select_rule(rules, 3)["discount"] == 10.0
     assert select_rule(rules, 4) is None
 
 
 def test_category_rules_replace_generic_ones():
-    rules = RULES + [{"days_left": 0, "discount": 50.0, "categ_id": 7}]
+    rules = [*RULES, {"days_left": 0, "discount": 50.0, "categ_id": 7}]
     assert select_rule(rules, 0, (7, 1))["discount"] == 50.0
     # the bakery ladder has no "tomorrow" step: no markdown tomorrow
     assert select_rule(rules, 1, (7, 1)) is None
@@ -63,10 +63,10 @@ def test_category_rules_replace_generic_ones():
 
 
 def test_overlapping_rules_are_reported():
-    rules = RULES + [{"days_left": 1, "discount": 20.0, "categ_id": None}]
+    rules = [*RULES, {"days_left": 1, "discount": 20.0, "categ_id": None}]
     assert len(overlapping_rules(rules)) == 1
     assert overlapping_rules(RULES) == []
-    other_categ = RULES + [{"days_left": 1, "discount": 20.0, "categ_id": 4}]
+    other_categ = [*RULES, {"days_left": 1, "discount": 20.0, "categ_id": 4}]
     assert overlapping_rules(other_categ) == []
 
 

@@ -1,8 +1,8 @@
-"""Surprise baskets: balanced contents from leftover stock, priced at a ratio of their value."""
+"""Surprise baskets: balanced contents from leftovers, priced at a ratio of value."""
 
 
 def basket_count(total_value, target_value):
-    """How many baskets the leftovers make: one per ``target_value`` of goods, at least one."""
+    """How many baskets: one per ``target_value`` of goods, at least one."""
     if total_value <= 0:
         return 0
     if target_value <= 0:

@@ -26,7 +26,7 @@ def days_left(expiration_utc, now_utc, tz_name):
 
 
 def next_local_midnight(now_utc, tz_name):
-    """Naive UTC datetime of the next midnight in ``tz_name`` (when the ladder moves)."""
+    """Naive UTC datetime of the next midnight in ``tz_name`` (ladder moves)."""
     tz = ZoneInfo(tz_name or "UTC")
     utc = ZoneInfo("UTC")
     local = now_utc.replace(tzinfo=utc).astimezone(tz)
