@@ -64,9 +64,7 @@ class ResConfigSettings(models.TransientModel):
                 <= 24
             ):
                 raise ValidationError(
-                    _(
-                        "The basket time must come before the closing time."
-                    )
+                    _("The basket time must come before the closing time.")
                 )
             if not 0 < settings.fm_antiwaste_basket_price_ratio <= 1:
                 raise ValidationError(

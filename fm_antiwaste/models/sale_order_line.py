@@ -90,11 +90,12 @@ class SaleOrderLine(models.Model):
                 and ln.state not in ("sale", "cancel")
             )
         )
-        return markdown.qty_remaining - sum(others.mapped("fm_antiwaste_qty"))
+        live = markdown._fm_remaining_by_markdown().get(markdown.id, 0.0)
+        return live - sum(others.mapped("fm_antiwaste_qty"))
 
     def _fm_full_price_rule(self):
         self.ensure_one()
-        return self.order_id.pricelist_id.with_context(
+        rule_id = self.order_id.pricelist_id.with_context(
             fm_antiwaste_full_price=True
         )._get_product_rule(
             self.product_id,
@@ -102,6 +103,7 @@ class SaleOrderLine(models.Model):
             uom=self.product_uom,
             date=self._get_order_date(),
         )
+        return self.env["product.pricelist.item"].browse(rule_id)
 
     def _get_pricelist_price(self):
         price = super()._get_pricelist_price()

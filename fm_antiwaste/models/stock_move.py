@@ -4,43 +4,6 @@ from odoo import api, fields, models
 class StockMove(models.Model):
     _inherit = "stock.move"
 
-    def _fm_expiry_reference(self):
-        # product_expiry compares lots with the move's date, which is in the
-        # past for late deliveries: never reserve a lot expired by now.
-        return max(self.date or fields.Datetime.now(), fields.Datetime.now())
-
-    def _update_reserved_quantity(
-        self,
-        need,
-        location_id,
-        lot_id=None,
-        package_id=None,
-        owner_id=None,
-        strict=True,
-    ):
-        move = self
-        if self.product_id.use_expiration_date:
-            move = self.with_context(with_expiration=self._fm_expiry_reference())
-        return super(StockMove, move)._update_reserved_quantity(
-            need, location_id, lot_id, package_id, owner_id, strict
-        )
-
-    def _get_available_quantity(
-        self,
-        location_id,
-        lot_id=None,
-        package_id=None,
-        owner_id=None,
-        strict=False,
-        allow_negative=False,
-    ):
-        move = self
-        if self.product_id.use_expiration_date:
-            move = self.with_context(with_expiration=self._fm_expiry_reference())
-        return super(StockMove, move)._get_available_quantity(
-            location_id, lot_id, package_id, owner_id, strict, allow_negative
-        )
-
     def _action_done(self, cancel_backorder=False):
         moves = super()._action_done(cancel_backorder=cancel_backorder)
         if (

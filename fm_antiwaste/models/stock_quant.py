@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 
 
 class StockQuant(models.Model):
@@ -17,3 +17,26 @@ class StockQuant(models.Model):
                 # what lets the marked-down units be the ones delivered.
                 return "fefo"
         return strategy
+
+    def _get_gather_domain(
+        self,
+        product_id,
+        location_id,
+        lot_id=None,
+        package_id=None,
+        owner_id=None,
+        strict=False,
+    ):
+        limit = self.env.context.get("with_expiration")
+        now = fields.Datetime.now()
+        if limit and fields.Datetime.to_datetime(limit) < now:
+            # product_expiry compares lots with the move's date, which is in the
+            # past for late deliveries: never reserve a lot expired by now.
+            return super(
+                StockQuant, self.with_context(with_expiration=now)
+            )._get_gather_domain(
+                product_id, location_id, lot_id, package_id, owner_id, strict
+            )
+        return super()._get_gather_domain(
+            product_id, location_id, lot_id, package_id, owner_id, strict
+        )
