@@ -1,0 +1,9 @@
+from . import (
+    fm_marketing_campaign,
+    fm_marketing_trace,
+    mail_mail,
+    res_config_settings,
+    res_partner,
+    sale_order,
+    sms_tracker,
+)

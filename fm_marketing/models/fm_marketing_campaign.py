@@ -1,0 +1,528 @@
+import ast
+import logging
+import threading
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import split_every
+
+from ..tools.schedule import birthday_keys, dormancy_cutoff, mmdd
+from ..tools.template import (
+    OFFER_PLACEHOLDERS,
+    TemplateError,
+    first_name,
+    format_percent,
+    placeholders,
+)
+from .res_config_settings import PARAM_DEFAULTS
+
+_logger = logging.getLogger(__name__)
+
+SEGMENTS = [
+    ("dormant", "Dormant Customers"),
+    ("birthday", "Birthday"),
+    ("never_purchased", "Never Purchased"),
+    ("all", "All Consenting Customers"),
+    ("domain", "Custom Filter"),
+    ("tier", "Loyalty Tiers"),
+]
+# Segments whose customers are told apart by their own key (dormancy, year…),
+# not by the run of the campaign: see _fm_segment_*.
+KEYED_SEGMENTS = ("dormant", "birthday", "never_purchased")
+
+
+class FmMarketingCampaign(models.Model):
+    _name = "fm.marketing.campaign"
+    _description = "Marketing Campaign"
+    _inherit = ["mail.thread"]
+    _order = "sequence, id"
+
+    # Recipients handled per transaction: one commit each in cron context.
+    _fm_batch_size = 500
+
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    channel = fields.Selection(
+        [("sms", "SMS"), ("email", "Email")],
+        required=True,
+        default="sms",
+        tracking=True,
+    )
+    segment = fields.Selection(SEGMENTS, required=True, default="all", tracking=True)
+    segment_days = fields.Integer(
+        "Days",
+        default=30,
+        help="Dormant: days since the last confirmed order. Never purchased: "
+        "days since the customer registered.",
+    )
+    partner_domain = fields.Char(
+        "Filter",
+        default="[]",
+        help="Customers to reach, as an Odoo domain on contacts, e.g. "
+        "[('city', '=', 'Alger')].",
+    )
+    tier_ids = fields.Many2many("flexi.loyalty.tier", string="Loyalty Tiers")
+    body = fields.Text(
+        "Message",
+        help="Placeholders: {first_name}, {code}, {discount}, {expiry_date}, "
+        "{shop_link}. Write {{ and }} for literal braces.",
+    )
+    email_subject = fields.Char("Subject")
+    offer = fields.Boolean(
+        "Offer a Voucher",
+        help="Each recipient gets a unique single-use percentage voucher.",
+    )
+    offer_discount = fields.Float("Discount (%)", default=10.0, digits=(16, 2))
+    offer_validity_days = fields.Integer("Valid (days)", default=15)
+    schedule_type = fields.Selection(
+        [("once", "Once"), ("daily", "Every Day"), ("hourly", "Every Hour")],
+        "Schedule",
+        required=True,
+        default="once",
+        tracking=True,
+    )
+    scheduled_at = fields.Datetime("Send At", tracking=True)
+    last_run_at = fields.Datetime("Last Run", readonly=True, copy=False)
+    trace_ids = fields.One2many("fm.marketing.trace", "campaign_id", "Recipients")
+    trace_count = fields.Integer(compute="_compute_statistics")
+    sent_count = fields.Integer("Sent", compute="_compute_statistics")
+    skipped_count = fields.Integer("Skipped", compute="_compute_statistics")
+    failed_count = fields.Integer("Failed", compute="_compute_statistics")
+    converted_count = fields.Integer("Orders", compute="_compute_statistics")
+    conversion_rate = fields.Float(
+        "Conversion (%)", compute="_compute_statistics", digits=(16, 1)
+    )
+    revenue = fields.Monetary(compute="_compute_statistics")
+
+    # ------------------------------------------------------------ computes
+
+    def _compute_statistics(self):
+        groups = self.env["fm.marketing.trace"]._read_group(
+            [("campaign_id", "in", self.ids)],
+            ["campaign_id", "state"],
+            ["__count", "conversions:sum", "revenue:sum"],
+        )
+        stats = {}
+        for campaign, state, count, conversions, revenue in groups:
+            row = stats.setdefault(campaign.id, {"states": {}, "conv": 0, "rev": 0.0})
+            row["states"][state] = count
+            row["conv"] += conversions
+            row["rev"] += revenue
+        for campaign in self:
+            row = stats.get(campaign.id, {"states": {}, "conv": 0, "rev": 0.0})
+            states = row["states"]
+            campaign.trace_count = sum(states.values())
+            campaign.sent_count = states.get("sent", 0)
+            campaign.skipped_count = states.get("skipped", 0)
+            campaign.failed_count = states.get("failed", 0)
+            campaign.converted_count = row["conv"]
+            reached = states.get("sent", 0) + states.get("queued", 0)
+            campaign.conversion_rate = (
+                round(100.0 * row["conv"] / reached, 1) if reached else 0.0
+            )
+            campaign.revenue = campaign.currency_id.round(row["rev"])
+
+    # ------------------------------------------------------------ constraints
+
+    @api.constrains(
+        "name",
+        "body",
+        "channel",
+        "email_subject",
+        "offer",
+        "offer_discount",
+        "offer_validity_days",
+    )
+    def _check_message(self):
+        for campaign in self:
+            if not (campaign.body or "").strip():
+                raise ValidationError(_("Campaign %s needs a message.", campaign.name))
+            try:
+                used = placeholders(campaign.body)
+            except TemplateError as e:
+                raise ValidationError(
+                    _(
+                        "The message of campaign %(name)s is not valid: %(error)s. "
+                        "Placeholders are {first_name}, {code}, {discount}, "
+                        "{expiry_date} and {shop_link}.",
+                        name=campaign.name,
+                        error=e,
+                    )
+                ) from e
+            if not campaign.offer and set(used) & set(OFFER_PLACEHOLDERS):
+                raise ValidationError(
+                    _(
+                        "Campaign %s uses {code}, {discount} or {expiry_date} but "
+                        "offers no voucher.",
+                        campaign.name,
+                    )
+                )
+            if campaign.channel == "email" and not campaign.email_subject:
+                raise ValidationError(
+                    _("Email campaign %s needs a subject.", campaign.name)
+                )
+            if campaign.offer and not (0 < campaign.offer_discount <= 100):
+                raise ValidationError(_("The discount is between 0 and 100 %."))
+            if campaign.offer and campaign.offer_validity_days < 1:
+                raise ValidationError(_("The voucher is valid at least one day."))
+
+    @api.constrains("segment", "partner_domain", "tier_ids", "segment_days")
+    def _check_segment(self):
+        for campaign in self:
+            if campaign.segment == "domain":
+                campaign._fm_partner_domain()
+            if campaign.segment == "tier" and not campaign.tier_ids:
+                raise ValidationError(
+                    _("Campaign %s needs at least one loyalty tier.", campaign.name)
+                )
+            if campaign.segment in ("dormant", "never_purchased") and (
+                campaign.segment_days < 1
+            ):
+                raise ValidationError(_("The number of days is at least 1."))
+
+    @api.constrains("schedule_type", "scheduled_at")
+    def _check_schedule(self):
+        # A minute of slack for the time the form took to save.
+        limit = fields.Datetime.now() - timedelta(minutes=1)
+        for campaign in self:
+            if campaign.schedule_type != "once" or campaign.last_run_at:
+                continue
+            if campaign.scheduled_at and campaign.scheduled_at < limit:
+                raise ValidationError(
+                    _("Campaign %s cannot be scheduled in the past.", campaign.name)
+                )
+
+    # ------------------------------------------------------------ actions
+
+    def action_send_now(self):
+        """Run a one-off campaign right away (quiet hours still apply to SMS)."""
+        self.ensure_one()
+        if self.schedule_type != "once":
+            raise UserError(_("Only one-off campaigns are sent by hand."))
+        if self.last_run_at:
+            raise UserError(_("Campaign %s was already sent.", self.name))
+        self.scheduled_at = fields.Datetime.now()
+        self._fm_run()
+        return True
+
+    def action_view_traces(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "fm_marketing.fm_marketing_trace_action"
+        )
+        action["domain"] = [("campaign_id", "=", self.id)]
+        action["context"] = {"default_campaign_id": self.id}
+        return action
+
+    # ------------------------------------------------------------ settings
+
+    @api.model
+    def _fm_param(self, key):
+        value = self.env["ir.config_parameter"].sudo().get_param(key)
+        try:
+            return int(value) if value not in (False, None, "") else PARAM_DEFAULTS[key]
+        except ValueError:
+            return PARAM_DEFAULTS[key]
+
+    def _fm_tz(self):
+        self.ensure_one()
+        return pytz.timezone(self.company_id.partner_id.tz or self.env.user.tz or "UTC")
+
+    def _fm_local(self, moment):
+        """The UTC naive ``moment`` in the company's time zone (aware)."""
+        return pytz.utc.localize(moment).astimezone(self._fm_tz())
+
+    def _fm_utc(self, local_moment):
+        """An aware or naive-local moment back to naive UTC."""
+        if local_moment.tzinfo is None:
+            local_moment = self._fm_tz().localize(local_moment)
+        return local_moment.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _fm_shop_link(self):
+        params = self.env["ir.config_parameter"].sudo()
+        return params.get_param("fm_marketing.shop_url") or self.get_base_url()
+
+    # ------------------------------------------------------------ segments
+
+    def _fm_partner_domain(self):
+        """The filter as a domain; raises a ValidationError when it is not one."""
+        self.ensure_one()
+        error = _("The filter of campaign %s is not a valid domain.", self.name)
+        try:
+            domain = ast.literal_eval((self.partner_domain or "[]").strip())
+        except (ValueError, SyntaxError) as e:
+            raise ValidationError(error) from e
+        if not isinstance(domain, list | tuple):
+            raise ValidationError(error)
+        try:
+            self.env["res.partner"].search_count(list(domain), limit=1)
+        except Exception as e:
+            raise ValidationError(error) from e
+        return list(domain)
+
+    def _fm_consent_column(self):
+        self.ensure_one()
+        return {
+            "sms": "fm_marketing_sms_consent",
+            "email": "fm_marketing_email_consent",
+        }[self.channel]
+
+    def _fm_period_key(self, now):
+        """Key of a run for segments without their own: the moment it belongs to."""
+        self.ensure_one()
+        local = self._fm_local(now)
+        if self.schedule_type == "daily":
+            return "day:" + local.strftime("%Y-%m-%d")
+        if self.schedule_type == "hourly":
+            return "hour:" + local.strftime("%Y-%m-%dT%H")
+        return "once"
+
+    def _fm_select_recipients(self, now):
+        """[(partner id, run key)] still to handle in this run, consent given.
+
+        Customers already holding a trace with that key are left out: that is
+        what makes a run idempotent.
+        """
+        self.ensure_one()
+        return getattr(self, f"_fm_segment_{self.segment}")(now)
+
+    def _fm_sql_new_only(self, rows):
+        """Drop the (partner, key) pairs that already have a trace."""
+        if not rows:
+            return rows
+        self.env["fm.marketing.trace"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT t.partner_id, t.run_key
+              FROM fm_marketing_trace t
+              JOIN unnest(%s::int[]) AS c(partner_id) ON c.partner_id = t.partner_id
+             WHERE t.campaign_id = %s
+            """,
+            [[row[0] for row in rows], self.id],
+        )
+        done = set(self.env.cr.fetchall())
+        return [row for row in rows if row not in done]
+
+    def _fm_segment_dormant(self, now):
+        """Customers whose last confirmed order is ``segment_days`` days old or
+        more, once per dormancy: the key is the date of that last order, so a
+        customer comes back into the segment only after ordering again."""
+        today = self._fm_local(now).date()
+        cutoff = dormancy_cutoff(today, self.segment_days)
+        # Orders placed before the day after the cutoff, local midnight, in UTC.
+        before = self._fm_utc(datetime.combine(cutoff + timedelta(days=1), time()))
+        self.env["sale.order"].flush_model(["partner_id", "date_order", "state"])
+        self.env["res.partner"].flush_model()
+        self.env["fm.marketing.trace"].flush_model()
+        self.env.cr.execute(
+            f"""
+            WITH last AS (
+                SELECT partner_id, MAX(date_order) AS last_order
+                  FROM sale_order
+                 WHERE state = 'sale' AND company_id = %(company)s
+                 GROUP BY partner_id
+                HAVING MAX(date_order) < %(before)s
+            ), keyed AS (
+                SELECT last.partner_id,
+                       'dormant:' || to_char(
+                           (last.last_order AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s,
+                           'YYYY-MM-DD') AS run_key
+                  FROM last
+                  JOIN res_partner p ON p.id = last.partner_id
+                 WHERE p.active AND p.{self._fm_consent_column()}
+            )
+            SELECT k.partner_id, k.run_key
+              FROM keyed k
+             WHERE NOT EXISTS (
+                   SELECT 1 FROM fm_marketing_trace t
+                    WHERE t.campaign_id = %(campaign)s
+                      AND t.partner_id = k.partner_id AND t.run_key = k.run_key)
+             ORDER BY k.partner_id
+            """,
+            {
+                "company": self.company_id.id,
+                "before": before,
+                "tz": self._fm_tz().zone,
+                "campaign": self.id,
+            },
+        )
+        return self.env.cr.fetchall()
+
+    def _fm_segment_birthday(self, now):
+        """Customers born on this day (29 February: on the 28th in common years),
+        once a year."""
+        today = self._fm_local(now).date()
+        keys = [mmdd(month, day) for month, day in birthday_keys(today)]
+        run_key = f"birthday:{today.year}"
+        self.env["res.partner"].flush_model()
+        self.env["fm.marketing.trace"].flush_model()
+        self.env.cr.execute(
+            f"""
+            SELECT p.id, %(key)s
+              FROM res_partner p
+             WHERE p.fm_marketing_birth_mmdd = ANY(%(days)s)
+               AND p.active AND p.{self._fm_consent_column()}
+               AND NOT EXISTS (
+                   SELECT 1 FROM fm_marketing_trace t
+                    WHERE t.campaign_id = %(campaign)s
+                      AND t.partner_id = p.id AND t.run_key = %(key)s)
+             ORDER BY p.id
+            """,
+            {"key": run_key, "days": keys, "campaign": self.id},
+        )
+        return self.env.cr.fetchall()
+
+    def _fm_segment_never_purchased(self, now):
+        """Registered customers (portal account or loyalty member) without any
+        confirmed order, registered ``segment_days`` days ago or more; once."""
+        registered_before = now - timedelta(days=self.segment_days)
+        for model in (
+            "res.partner",
+            "res.users",
+            "sale.order",
+            "fm.marketing.trace",
+            "flexi.loyalty.subscription",
+        ):
+            self.env[model].flush_model()
+        self.env.cr.execute(
+            f"""
+            SELECT p.id, 'first'
+              FROM res_partner p
+             WHERE p.active AND p.{self._fm_consent_column()}
+               AND p.create_date < %(before)s
+               AND (EXISTS (SELECT 1 FROM res_users u
+                             WHERE u.partner_id = p.id AND u.share AND u.active)
+                    OR EXISTS (SELECT 1 FROM flexi_loyalty_subscription s
+                                WHERE s.partner_id = p.id AND s.state = 'active'))
+               AND NOT EXISTS (SELECT 1 FROM sale_order so
+                                WHERE so.partner_id = p.id AND so.state = 'sale')
+               AND NOT EXISTS (SELECT 1 FROM fm_marketing_trace t
+                                WHERE t.campaign_id = %(campaign)s
+                                  AND t.partner_id = p.id AND t.run_key = 'first')
+             ORDER BY p.id
+            """,
+            {"before": registered_before, "campaign": self.id},
+        )
+        return self.env.cr.fetchall()
+
+    def _fm_orm_segment(self, domain, now):
+        partners = self.env["res.partner"].search(
+            [(self._fm_consent_column(), "=", True), *domain], order="id"
+        )
+        key = self._fm_period_key(now)
+        return self._fm_sql_new_only([(pid, key) for pid in partners.ids])
+
+    def _fm_segment_all(self, now):
+        return self._fm_orm_segment([], now)
+
+    def _fm_segment_domain(self, now):
+        return self._fm_orm_segment(self._fm_partner_domain(), now)
+
+    def _fm_segment_tier(self, now):
+        return self._fm_orm_segment(
+            [
+                (
+                    "flexi_loyalty_subscription_ids",
+                    "any",
+                    [("state", "=", "active"), ("tier_id", "in", self.tier_ids.ids)],
+                )
+            ],
+            now,
+        )
+
+    # ------------------------------------------------------------ running
+
+    def _fm_check_runnable(self):
+        self.ensure_one()
+        if not (self.body or "").strip():
+            raise UserError(_("Campaign %s needs a message.", self.name))
+        if self.segment == "domain":
+            self._fm_partner_domain()
+
+    def _fm_is_due(self, now):
+        """True when the cron should run this campaign ``now``."""
+        self.ensure_one()
+        if self.schedule_type == "once":
+            return bool(
+                self.scheduled_at and self.scheduled_at <= now and not self.last_run_at
+            )
+        if not self.last_run_at:
+            return True
+        last, current = self._fm_local(self.last_run_at), self._fm_local(now)
+        if self.schedule_type == "daily":
+            return last.date() < current.date()
+        return last.replace(minute=0, second=0, microsecond=0) < current.replace(
+            minute=0, second=0, microsecond=0
+        )
+
+    def _fm_run(self, now=None):
+        """Select, filter and queue this run's messages; returns the new traces.
+
+        Idempotent: a customer already traced for the run key is never handled
+        again (and a UNIQUE constraint backs it), so a second run, or a re-run
+        after a crash, only handles who is left. Each batch is one savepoint,
+        committed in cron context.
+        """
+        now = now or fields.Datetime.now()
+        Trace = self.env["fm.marketing.trace"]
+        traces = Trace
+        for campaign in self:
+            campaign._fm_check_runnable()
+            recipients = campaign._fm_select_recipients(now)
+            for batch in split_every(self._fm_batch_size, recipients):
+                with self.env.cr.savepoint():
+                    traces |= Trace._fm_create_batch(campaign, list(batch), now)
+                self._fm_commit()
+            campaign.last_run_at = now
+            self._fm_commit()
+        return traces
+
+    def _fm_split(self, records):
+        """``records`` in batches of ``_fm_batch_size``."""
+        for ids in split_every(self._fm_batch_size, records.ids):
+            yield records.browse(ids)
+
+    def _fm_commit(self):
+        """Commit a finished batch when running as a cron (never in tests)."""
+        if self.env.context.get("fm_marketing_commit") and not getattr(
+            threading.current_thread(), "testing", False
+        ):
+            self.env.cr.commit()
+
+    @api.model
+    def _cron_fm_run_campaigns(self):
+        """Hourly: release SMS held by quiet hours, then run due campaigns."""
+        now = fields.Datetime.now()
+        campaigns = self.with_context(fm_marketing_commit=True)
+        campaigns.env["fm.marketing.trace"]._fm_release_scheduled(now)
+        for campaign in campaigns.search([]):
+            if campaign._fm_is_due(now):
+                campaign._fm_run(now)
+
+    # ------------------------------------------------------------ messages
+
+    def _fm_render_values(self, partner, voucher):
+        """Placeholder values for ``partner`` (and their voucher)."""
+        values = {
+            "first_name": first_name(partner.name),
+            "shop_link": self._fm_shop_link(),
+        }
+        if voucher:
+            values.update(
+                {
+                    "code": voucher.code,
+                    "discount": format_percent(voucher.value),
+                    "expiry_date": voucher.date_expiry.strftime("%d/%m/%Y")
+                    if voucher.date_expiry
+                    else "",
+                }
+            )
+        return values

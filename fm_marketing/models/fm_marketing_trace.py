@@ -1,0 +1,386 @@
+from uuid import uuid4
+
+from markupsafe import Markup, escape
+
+from odoo import _, api, fields, models
+from odoo.tools import hmac as odoo_hmac
+from odoo.tools import plaintext2html
+
+from odoo.addons.flexi_loyalty.tools.phone import normalize_phone
+
+from ..tools.schedule import frequency_cap_start, next_allowed_moment
+from ..tools.template import render
+
+TOKEN_SCOPE = "fm_marketing-unsubscribe"
+# Traces that count against the frequency cap: messages sent or on their way.
+CAPPED_STATES = ("scheduled", "queued", "sent")
+
+
+class FmMarketingTrace(models.Model):
+    """One recipient of one campaign run: what was sent, or why not."""
+
+    _name = "fm.marketing.trace"
+    _description = "Marketing Message"
+    _order = "id desc"
+    _rec_name = "partner_id"
+
+    campaign_id = fields.Many2one(
+        "fm.marketing.campaign", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(
+        related="campaign_id.company_id", store=True, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    channel = fields.Selection(
+        [("sms", "SMS"), ("email", "Email")], required=True, readonly=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", required=True, index=True, ondelete="cascade"
+    )
+    run_key = fields.Char(
+        required=True,
+        readonly=True,
+        help="Which run of the campaign this message belongs to: a customer "
+        "gets at most one message per campaign and key.",
+    )
+    state = fields.Selection(
+        [
+            ("scheduled", "Scheduled"),
+            ("queued", "Queued"),
+            ("sent", "Sent"),
+            ("failed", "Failed"),
+            ("skipped", "Skipped"),
+        ],
+        required=True,
+        default="queued",
+        index=True,
+    )
+    skip_reason = fields.Selection(
+        [
+            ("no_number", "No Mobile Number"),
+            ("invalid_number", "Invalid Number"),
+            ("no_email", "No Valid Email"),
+            ("blacklisted", "Opted Out (Blacklist)"),
+            ("frequency", "Frequency Cap"),
+        ]
+    )
+    failure_reason = fields.Char(readonly=True)
+    recipient = fields.Char("Number / Email", readonly=True)
+    body = fields.Text(readonly=True)
+    send_date = fields.Datetime(
+        "Send After", index=True, help="When the message leaves (after quiet hours)."
+    )
+    sent_date = fields.Datetime(readonly=True)
+    sms_uuid = fields.Char(readonly=True, index="btree_not_null", copy=False)
+    mail_mail_id_int = fields.Integer(index="btree_not_null", copy=False)
+    voucher_id = fields.Many2one(
+        "flexi.loyalty.voucher", readonly=True, index="btree_not_null"
+    )
+    voucher_code = fields.Char(related="voucher_id.code")
+    order_id = fields.Many2one(
+        "sale.order", compute="_compute_conversion", store=True, string="Order"
+    )
+    conversions = fields.Integer(
+        "Converted", compute="_compute_conversion", store=True, aggregator="sum"
+    )
+    revenue = fields.Monetary(
+        compute="_compute_conversion",
+        store=True,
+        aggregator="sum",
+        help="Untaxed amount of the confirmed order that used this message's code.",
+    )
+
+    _sql_constraints = [
+        (
+            "run_partner_unique",
+            "UNIQUE(campaign_id, run_key, partner_id)",
+            "A customer gets one message per campaign run.",
+        ),
+    ]
+
+    @api.depends(
+        "voucher_id.state",
+        "voucher_id.order_id.state",
+        "voucher_id.order_id.amount_untaxed",
+    )
+    def _compute_conversion(self):
+        for trace in self:
+            order = trace.voucher_id.order_id
+            converted = trace.voucher_id.state == "used" and order.state == "sale"
+            trace.order_id = order if converted else False
+            trace.conversions = 1 if converted else 0
+            trace.revenue = order.amount_untaxed if converted else 0.0
+
+    # ------------------------------------------------------------ creation
+
+    @api.model
+    def _fm_create_batch(self, campaign, rows, now):
+        """Traces for ``rows`` [(partner id, run key)] of ``campaign``.
+
+        Customers that cannot or may not be reached get a skipped trace with
+        the reason; the others get a voucher (when the campaign offers one),
+        their personal message and a queued SMS/email, or wait for the end of
+        the quiet hours. Everything is created in batches.
+        """
+        partners = self.env["res.partner"].browse([row[0] for row in rows])
+        partners.fetch(
+            ["name", "mobile", "phone", "email", "email_normalized", "country_id"]
+        )
+        keys = dict(rows)
+        addresses, skipped = self._fm_addresses(campaign, partners)
+        capped = self._fm_capped_partners(campaign, partners, now)
+        send_date = now
+        if campaign.channel == "sms":
+            send_date = self._fm_release_moment(campaign, now)
+        vals_list = []
+        to_send = self.env["res.partner"]
+        for partner in partners:
+            reason = skipped.get(partner.id) or (
+                "frequency" if partner.id in capped else False
+            )
+            vals = {
+                "campaign_id": campaign.id,
+                "channel": campaign.channel,
+                "partner_id": partner.id,
+                "run_key": keys[partner.id],
+                "recipient": addresses.get(partner.id),
+            }
+            if reason:
+                vals.update(state="skipped", skip_reason=reason)
+            else:
+                to_send |= partner
+                vals.update(
+                    state="scheduled" if send_date > now else "queued",
+                    send_date=send_date,
+                    sms_uuid=uuid4().hex if campaign.channel == "sms" else False,
+                )
+            vals_list.append(vals)
+        vouchers = self._fm_issue_vouchers(campaign, to_send)
+        for vals in vals_list:
+            if vals["state"] == "skipped":
+                continue
+            partner = partners.browse(vals["partner_id"])
+            voucher = vouchers.get(partner.id)
+            vals.update(
+                body=render(
+                    campaign.body, campaign._fm_render_values(partner, voucher)
+                ),
+                voucher_id=voucher.id if voucher else False,
+            )
+        traces = self.create(vals_list)
+        traces.filtered(lambda t: t.state == "queued")._fm_queue_messages()
+        return traces
+
+    @api.model
+    def _fm_addresses(self, campaign, partners):
+        """({partner id: number or email}, {partner id: skip reason})."""
+        addresses, skipped = {}, {}
+        region = (campaign.company_id.country_id.code or "DZ").upper()
+        if campaign.channel == "sms":
+            for partner in partners:
+                raw = partner.mobile or partner.phone
+                number = normalize_phone(
+                    raw, (partner.country_id.code or region).upper()
+                )
+                if not raw:
+                    skipped[partner.id] = "no_number"
+                elif not number:
+                    skipped[partner.id] = "invalid_number"
+                    addresses[partner.id] = raw
+                else:
+                    addresses[partner.id] = number
+            blacklisted = self._fm_blacklisted("phone_blacklist", "number", addresses)
+        else:
+            for partner in partners:
+                if partner.email_normalized:
+                    addresses[partner.id] = partner.email_normalized
+                else:
+                    skipped[partner.id] = "no_email"
+            blacklisted = self._fm_blacklisted("mail_blacklist", "email", addresses)
+        for partner_id in blacklisted:
+            skipped.setdefault(partner_id, "blacklisted")
+        return addresses, skipped
+
+    @api.model
+    def _fm_blacklisted(self, table, column, addresses):
+        """Partner ids whose address is on Odoo's active blacklist (one query)."""
+        if not addresses:
+            return set()
+        self.env[
+            "phone.blacklist" if table == "phone_blacklist" else "mail.blacklist"
+        ].flush_model()
+        self.env.cr.execute(
+            f"SELECT {column} FROM {table} WHERE active AND {column} = ANY(%s)",
+            [list(set(addresses.values()))],
+        )
+        listed = {row[0] for row in self.env.cr.fetchall()}
+        return {pid for pid, address in addresses.items() if address in listed}
+
+    @api.model
+    def _fm_capped_partners(self, campaign, partners, now):
+        """Partners who already had a message on this channel within the cap."""
+        days = campaign._fm_param(f"fm_marketing.{campaign.channel}_cap_days")
+        start = frequency_cap_start(now, days)
+        if start is None or not partners:
+            return set()
+        self.flush_model()
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT partner_id FROM fm_marketing_trace
+             WHERE partner_id = ANY(%s) AND channel = %s AND state IN %s
+               AND send_date > %s
+            """,
+            [partners.ids, campaign.channel, CAPPED_STATES, start],
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _fm_release_moment(self, campaign, now):
+        """``now``, or the end of the quiet hours in the company's time zone."""
+        local = campaign._fm_local(now)
+        release = next_allowed_moment(
+            local,
+            campaign._fm_param("fm_marketing.quiet_start"),
+            campaign._fm_param("fm_marketing.quiet_end"),
+        )
+        return campaign._fm_utc(release) if release != local else now
+
+    @api.model
+    def _fm_issue_vouchers(self, campaign, partners):
+        """{partner id: voucher}: a unique single-use code per recipient."""
+        if not campaign.offer or not partners:
+            return {}
+        Voucher = self.env["flexi.loyalty.voucher"].with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
+        )
+        origin = _("Campaign: %s", campaign.name)
+        return {
+            partner.id: Voucher._flexi_issue(
+                partner,
+                "percent",
+                campaign.offer_discount,
+                campaign.offer_validity_days,
+                origin,
+                notify=False,
+                company_id=campaign.company_id.id,
+            )
+            for partner in partners
+        }
+
+    # ------------------------------------------------------------ sending
+
+    def _fm_unsubscribe_url(self):
+        self.ensure_one()
+        return f"{self.get_base_url()}/fm/u/{self.id}/{self._fm_token()}"
+
+    def _fm_token(self):
+        self.ensure_one()
+        # Truncated HMAC keeps SMS short; 80 bits cannot be guessed online.
+        return odoo_hmac(self.env(su=True), TOKEN_SCOPE, self.id)[:20]
+
+    def _fm_sms_body(self):
+        self.ensure_one()
+        return _(
+            "%(body)s\nSTOP: %(url)s", body=self.body, url=self._fm_unsubscribe_url()
+        )
+
+    def _fm_queue_messages(self):
+        """Queue the SMS / emails of these traces, in batch."""
+        sms_traces = self.filtered(lambda t: t.channel == "sms")
+        mail_traces = self - sms_traces
+        now = fields.Datetime.now()
+        if sms_traces:
+            # ``sudo``: the SMS queue is technical; these messages go to
+            # customers who consented, selected above.
+            self.env["sms.sms"].sudo().create(
+                [
+                    {
+                        "uuid": trace.sms_uuid,
+                        "number": trace.recipient,
+                        "partner_id": trace.partner_id.id,
+                        "body": trace._fm_sms_body(),
+                    }
+                    for trace in sms_traces
+                ]
+            )
+            self.env["sms.tracker"].sudo().create(
+                [
+                    {"sms_uuid": trace.sms_uuid, "fm_marketing_trace_id": trace.id}
+                    for trace in sms_traces
+                ]
+            )
+        if mail_traces:
+            mails = (
+                self.env["mail.mail"]
+                .sudo()
+                .create([trace._fm_mail_values() for trace in mail_traces])
+            )
+            for trace, mail in zip(mail_traces, mails, strict=True):
+                trace.mail_mail_id_int = mail.id
+        self.filtered(lambda t: t.state == "scheduled").write(
+            {"state": "queued", "send_date": now}
+        )
+
+    def _fm_mail_values(self):
+        self.ensure_one()
+        campaign = self.campaign_id
+        url = self._fm_unsubscribe_url()
+        footer = Markup('<p style="font-size:small"><a href="%s">%s</a></p>') % (
+            url,
+            _("Unsubscribe"),
+        )
+        return {
+            "subject": campaign.email_subject,
+            "body_html": plaintext2html(self.body or "") + footer,
+            "email_to": self.recipient,
+            "email_from": campaign.company_id.email_formatted or False,
+            "author_id": campaign.company_id.partner_id.id,
+            "auto_delete": True,
+            "headers": {
+                "List-Unsubscribe": f"<{escape(url)}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        }
+
+    @api.model
+    def _fm_release_scheduled(self, now=None):
+        """Queue the messages held by quiet hours whose time has come."""
+        now = now or fields.Datetime.now()
+        traces = self.search(
+            [("state", "=", "scheduled"), ("send_date", "<=", now)], order="id"
+        )
+        for batch in self.env["fm.marketing.campaign"]._fm_split(traces):
+            with self.env.cr.savepoint():
+                batch._fm_queue_messages()
+            self.env["fm.marketing.campaign"]._fm_commit()
+        return traces
+
+    # ------------------------------------------------------------ feedback
+
+    def _fm_set_sent(self):
+        self.filtered(lambda t: t.state in ("queued", "scheduled")).write(
+            {
+                "state": "sent",
+                "sent_date": fields.Datetime.now(),
+                "failure_reason": False,
+            }
+        )
+
+    def _fm_set_failed(self, reason):
+        self.filtered(lambda t: t.state != "skipped").write(
+            {"state": "failed", "failure_reason": reason}
+        )
+
+    # ------------------------------------------------------------ opt-out
+
+    def _fm_unsubscribe(self):
+        """Blacklist this trace's number or email and withdraw the consent."""
+        self.ensure_one()
+        partner = self.partner_id
+        message = _("Opted out from campaign %s", self.campaign_id.name)
+        if self.channel == "sms":
+            self.env["phone.blacklist"]._add([self.recipient], message=message)
+            partner.fm_marketing_sms_consent = False
+        else:
+            self.env["mail.blacklist"]._add(self.recipient, message=message)
+            partner.fm_marketing_email_consent = False

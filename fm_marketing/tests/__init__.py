@@ -1,0 +1,7 @@
+from . import (
+    test_campaign_validation,
+    test_idempotency,
+    test_offer,
+    test_segments,
+    test_sending,
+)

@@ -1,0 +1,1 @@
+"""Odoo-free rules of fm_marketing: segment date maths, quiet hours, templates."""
