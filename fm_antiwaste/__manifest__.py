@@ -12,6 +12,7 @@
         "security/ir.model.access.csv",
         "data/fm_antiwaste_rule_data.xml",
         "data/fm_antiwaste_cron.xml",
+        "data/fm_antiwaste_campaign_data.xml",
         "views/fm_antiwaste_rule_views.xml",
         "views/fm_antiwaste_markdown_views.xml",
         "views/fm_antiwaste_basket_views.xml",

@@ -176,7 +176,7 @@ class FmAntiwasteBasket(models.Model):
                     company, warehouse, location, today, index, content, ratio
                 )
         if baskets:
-            baskets._fm_notify()
+            baskets._fm_notify(now)
         return baskets
 
     @api.model
@@ -356,15 +356,18 @@ class FmAntiwasteBasket(models.Model):
     # ------------------------------------------------------------------
     # Alerts
     # ------------------------------------------------------------------
-    def _fm_notify(self):
-        """SMS to customers who opted in, through fm_marketing's rules."""
-        campaign_model = self.env.get("fm.marketing.campaign")
-        if campaign_model is None:
-            _logger.info("fm_marketing has no campaigns: no basket alert sent")
-            return self.env["sms.sms"]
+    def _fm_notify(self, now=None):
+        """SMS to customers who opted in, through fm_marketing's campaign.
+
+        fm_marketing applies its consent, blacklist, frequency cap and quiet
+        hours; its daily run key makes a retried proposal send nothing twice.
+        """
         campaign = self.env.ref(
             "fm_antiwaste.fm_antiwaste_campaign_baskets", raise_if_not_found=False
         )
-        if not campaign or not campaign.active:
-            return self.env["sms.sms"]
-        return campaign._fm_run()
+        if not campaign or not (campaign.body or "").strip():
+            _logger.info("No anti-waste basket campaign: no alert sent")
+            return self.env["fm.marketing.trace"]
+        # sudo: the cron or a stock manager proposes baskets; sending goes
+        # through the campaign's own rules, whoever triggers it.
+        return campaign.sudo()._fm_run(now)
