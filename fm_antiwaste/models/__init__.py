@@ -1,0 +1,17 @@
+from . import (
+    fm_antiwaste_basket,
+    fm_antiwaste_basket_line,
+    fm_antiwaste_markdown,
+    fm_antiwaste_rule,
+    product_pricelist,
+    product_pricelist_item,
+    product_template,
+    res_config_settings,
+    res_partner,
+    sale_order,
+    sale_order_line,
+    stock_location,
+    stock_move,
+    stock_picking,
+    stock_quant,
+)

@@ -1,0 +1,39 @@
+from odoo import http
+from odoo.http import request
+
+
+class FmAntiwasteShop(http.Controller):
+    @http.route(
+        "/shop/antigaspi", type="http", auth="public", website=True, sitemap=True
+    )
+    def antigaspi(self, **kwargs):
+        """Today's anti-waste offers: marked-down products and surprise baskets."""
+        # sudo: visitors may not read markdowns and baskets; only published
+        # products and their public prices are rendered.
+        markdowns = (
+            request.env["fm.antiwaste.markdown"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "active"),
+                    ("company_id", "=", request.website.company_id.id),
+                    ("product_id.is_published", "=", True),
+                ],
+                order="discount desc, expiration_date",
+            )
+            .filtered(lambda m: m.qty_remaining > 0)
+        )
+        baskets = (
+            request.env["fm.antiwaste.basket"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "published"),
+                    ("company_id", "=", request.website.company_id.id),
+                ]
+            )
+        )
+        return request.render(
+            "fm_antiwaste.antigaspi_page",
+            {"markdowns": markdowns, "baskets": baskets},
+        )

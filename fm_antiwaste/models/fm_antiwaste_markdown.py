@@ -1,0 +1,306 @@
+import logging
+from collections import defaultdict
+
+from odoo import Command, _, api, fields, models
+from odoo.tools import SQL
+
+from ..tools.ladder import days_left, next_local_midnight, select_rule
+
+_logger = logging.getLogger(__name__)
+
+
+class FmAntiwasteMarkdown(models.Model):
+    """One product marked down because some of its lots expire soon.
+
+    The price itself is a pricelist item per pricelist in use, so the shop,
+    sale orders (and the POS when installed) all charge the same. Only
+    ``quantity`` units (the unreserved units of ``lot_ids``) are sold at that
+    price: ``qty_remaining`` is read live from the quants, so when the lots
+    are reserved, sold, scrapped or expire, the markdown ends by itself.
+    """
+
+    _name = "fm.antiwaste.markdown"
+    _description = "Anti-Waste Markdown"
+    _order = "date_from desc, id desc"
+    _rec_name = "product_id"
+
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    product_id = fields.Many2one("product.product", required=True, index=True)
+    categ_id = fields.Many2one(related="product_id.categ_id", store=True)
+    lot_ids = fields.Many2many("stock.lot", string="Lots")
+    rule_id = fields.Many2one("fm.antiwaste.rule", ondelete="set null")
+    discount = fields.Float("Discount (%)", digits=(5, 2), required=True)
+    days_left = fields.Integer()
+    expiration_date = fields.Datetime("Expires", help="Earliest lot expiry.")
+    quantity = fields.Float(
+        "Marked-Down Quantity",
+        digits="Product Unit of Measure",
+        help="Units of the near-expiry lots available when last computed.",
+    )
+    qty_remaining = fields.Float(
+        "Units Left",
+        compute="_compute_qty_remaining",
+        digits="Product Unit of Measure",
+        help="Unreserved, unexpired units of the lots, right now.",
+    )
+    date_from = fields.Datetime("From", required=True)
+    date_to = fields.Datetime("To", required=True)
+    state = fields.Selection(
+        [("active", "Active"), ("done", "Ended")],
+        default="active",
+        required=True,
+        index=True,
+    )
+    pricelist_item_ids = fields.One2many(
+        "product.pricelist.item", "fm_antiwaste_markdown_id", "Pricelist Items"
+    )
+    list_price = fields.Float(related="product_id.lst_price", string="Normal Price")
+
+    @api.depends("lot_ids", "state")
+    def _compute_qty_remaining(self):
+        remaining = self._fm_remaining_by_markdown()
+        for markdown in self:
+            markdown.qty_remaining = remaining.get(markdown.id, 0.0)
+
+    def _fm_remaining_by_markdown(self):
+        active = self.filtered(lambda m: m.state == "active" and m.id)
+        if not active:
+            return {}
+        self.env["stock.quant"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT rel.fm_antiwaste_markdown_id,
+                       SUM(q.quantity - q.reserved_quantity)
+                  FROM fm_antiwaste_markdown_stock_lot_rel rel
+                  JOIN stock_quant q ON q.lot_id = rel.stock_lot_id
+                  JOIN stock_location loc ON loc.id = q.location_id
+                  JOIN stock_lot lot ON lot.id = q.lot_id
+                 WHERE rel.fm_antiwaste_markdown_id IN %s
+                   AND loc.usage = 'internal'
+                   AND NOT COALESCE(loc.fm_antiwaste_basket, FALSE)
+                   AND lot.expiration_date > %s
+                 GROUP BY rel.fm_antiwaste_markdown_id
+                """,
+                tuple(active.ids),
+                fields.Datetime.now(),
+            )
+        )
+        return {mid: max(0.0, qty or 0.0) for mid, qty in self.env.cr.fetchall()}
+
+    def _fm_price_label(self):
+        self.ensure_one()
+        return _("Anti-gaspi -%s %%", f"{self.discount:g}")
+
+    # ------------------------------------------------------------------
+    # Recompute
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_fm_antiwaste_recompute(self):
+        for company in self.env["res.company"].search([]):
+            self.with_company(company)._fm_recompute(company)
+        self.env["stock.move"]._fm_unreserve_expired()
+
+    @api.model
+    def _fm_near_expiry_stock(self, company, now, horizon):
+        """Unreserved units per (product, lot) expiring between now and horizon."""
+        self.env["stock.quant"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT q.product_id, q.lot_id, lot.expiration_date,
+                       SUM(q.quantity - q.reserved_quantity)
+                  FROM stock_quant q
+                  JOIN stock_lot lot ON lot.id = q.lot_id
+                  JOIN stock_location loc ON loc.id = q.location_id
+                 WHERE loc.usage = 'internal'
+                   AND NOT COALESCE(loc.fm_antiwaste_basket, FALSE)
+                   AND q.company_id = %s
+                   AND lot.expiration_date > %s
+                   AND lot.expiration_date < %s
+                 GROUP BY q.product_id, q.lot_id, lot.expiration_date
+                HAVING SUM(q.quantity - q.reserved_quantity) > 0
+                """,
+                company.id,
+                now,
+                horizon,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _fm_proposals(self, company, now):
+        """What each product's markdown should be now: {product_id: vals}."""
+        rules = self.env["fm.antiwaste.rule"].search([("company_id", "=", company.id)])
+        if not rules:
+            return {}
+        rule_dicts = rules._fm_as_dicts()
+        max_days = max(r["days_left"] for r in rule_dicts)
+        horizon = fields.Datetime.add(now, days=max_days + 2)
+        tz = company.partner_id.tz or self.env.user.tz or "UTC"
+        rows = self._fm_near_expiry_stock(company, now, horizon)
+        product_ids = {row[0] for row in rows}
+        categ_path = {}
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.id, c.parent_path
+                  FROM product_product p
+                  JOIN product_template t ON t.id = p.product_tmpl_id
+                  JOIN product_category c ON c.id = t.categ_id
+                 WHERE p.id IN %s
+                """,
+                tuple(product_ids) or (0,),
+            )
+        )
+        for product_id, parent_path in self.env.cr.fetchall():
+            ids = [int(i) for i in (parent_path or "").strip("/").split("/") if i]
+            categ_path[product_id] = tuple(reversed(ids))
+        proposals = {}
+        for product_id, lot_id, expiration, qty in rows:
+            days = days_left(expiration, now, tz)
+            rule = select_rule(rule_dicts, days, categ_path.get(product_id, ()))
+            if not rule:
+                continue
+            current = proposals.get(product_id)
+            if current is None or rule["discount"] > current["discount"]:
+                proposals[product_id] = {
+                    "rule_id": rule["id"],
+                    "discount": rule["discount"],
+                    "days_left": days,
+                    "lot_ids": [lot_id],
+                    "quantity": qty,
+                    "expiration_date": expiration,
+                }
+            elif rule["discount"] == current["discount"]:
+                current["lot_ids"].append(lot_id)
+                current["quantity"] += qty
+                current["days_left"] = min(current["days_left"], days)
+                current["expiration_date"] = min(current["expiration_date"], expiration)
+        # The discount changes at the next local midnight, or when a lot expires.
+        midnight = next_local_midnight(now, tz)
+        for vals in proposals.values():
+            vals["date_to"] = min(midnight, vals["expiration_date"])
+        return proposals
+
+    @api.model
+    def _fm_recompute(self, company, now=None):
+        """Create, update and end the markdowns of ``company``; idempotent."""
+        now = now or fields.Datetime.now()
+        proposals = self._fm_proposals(company, now)
+        current = self.search(
+            [("company_id", "=", company.id), ("state", "=", "active")]
+        )
+        by_product = defaultdict(self.browse)
+        for markdown in current:
+            by_product[markdown.product_id.id] |= markdown
+        to_end = self.browse()
+        to_create = []
+        for product_id, markdowns in by_product.items():
+            vals = proposals.get(product_id)
+            keep = markdowns[:1]
+            to_end |= markdowns[1:]
+            if not vals or keep.discount != vals["discount"]:
+                to_end |= keep
+                continue
+            proposals.pop(product_id)
+            keep._fm_update(vals)
+        to_end._fm_end()
+        for product_id, vals in proposals.items():
+            to_create.append(
+                {
+                    "company_id": company.id,
+                    "product_id": product_id,
+                    "rule_id": vals["rule_id"],
+                    "discount": vals["discount"],
+                    "days_left": vals["days_left"],
+                    "lot_ids": [Command.set(vals["lot_ids"])],
+                    "quantity": vals["quantity"],
+                    "expiration_date": vals["expiration_date"],
+                    "date_from": now,
+                    "date_to": vals["date_to"],
+                }
+            )
+        created = self.create(to_create)
+        created._fm_create_pricelist_items()
+        return created
+
+    def _fm_update(self, vals):
+        self.ensure_one()
+        changes = {}
+        if set(self.lot_ids.ids) != set(vals["lot_ids"]):
+            changes["lot_ids"] = [Command.set(vals["lot_ids"])]
+        for key in ("quantity", "days_left", "expiration_date", "date_to", "rule_id"):
+            old = self[key].id if key == "rule_id" else self[key]
+            if old != vals[key]:
+                changes[key] = vals[key]
+        if changes:
+            self.write(changes)
+        if "date_to" in changes:
+            self.pricelist_item_ids.write({"date_end": self.date_to})
+
+    def _fm_end(self):
+        if not self:
+            return
+        self.pricelist_item_ids.unlink()
+        self.write({"state": "done", "date_to": fields.Datetime.now()})
+
+    @api.model
+    def _fm_pricelists(self, company):
+        """The pricelists customers are charged with in ``company``."""
+        return self.env["product.pricelist"].search(
+            [("company_id", "in", (False, company.id))]
+        )
+
+    def _fm_create_pricelist_items(self):
+        vals_list = []
+        for company in self.company_id:
+            pricelists = self._fm_pricelists(company)
+            for markdown in self.filtered(lambda m, c=company: m.company_id == c):
+                for pricelist in pricelists:
+                    vals_list.append(markdown._fm_pricelist_item_vals(pricelist))
+        self.env["product.pricelist.item"].create(vals_list)
+
+    def _fm_pricelist_item_vals(self, pricelist):
+        self.ensure_one()
+        return {
+            "pricelist_id": pricelist.id,
+            "applied_on": "0_product_variant",
+            "product_id": self.product_id.id,
+            "product_tmpl_id": self.product_id.product_tmpl_id.id,
+            "compute_price": "percentage",
+            "percent_price": self.discount,
+            "base": "list_price",
+            "date_start": self.date_from,
+            "date_end": self.date_to,
+            "fm_antiwaste_markdown_id": self.id,
+        }
+
+    def action_recompute(self):
+        """Button and menu: recompute now instead of waiting for the cron."""
+        self.env["fm.antiwaste.markdown"]._fm_recompute(self.env.company)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _("Anti-waste markdowns recomputed."),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    @api.model
+    def _fm_active_for_products(self, products, company=None):
+        """{product_id: markdown} of the products marked down right now."""
+        company = company or self.env.company
+        now = fields.Datetime.now()
+        markdowns = self.search(
+            [
+                ("product_id", "in", products.ids),
+                ("company_id", "=", company.id),
+                ("state", "=", "active"),
+                ("date_from", "<=", now),
+                ("date_to", ">", now),
+            ]
+        )
+        return {m.product_id.id: m for m in markdowns if m.qty_remaining > 0}

@@ -1,0 +1,12 @@
+from odoo import models
+
+
+class ProductPricelist(models.Model):
+    _inherit = "product.pricelist"
+
+    def _get_applicable_rules_domain(self, products, date, **kwargs):
+        domain = super()._get_applicable_rules_domain(products, date, **kwargs)
+        if self.env.context.get("fm_antiwaste_full_price"):
+            # The price of the units beyond the marked-down quantity.
+            domain = [*domain, ("fm_antiwaste_markdown_id", "=", False)]
+        return domain

@@ -1,0 +1,129 @@
+from odoo import api, fields, models
+
+from ..tools.cap import allocate, blended_unit_price
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    fm_antiwaste_markdown_id = fields.Many2one(
+        "fm.antiwaste.markdown",
+        "Anti-Waste Markdown",
+        compute="_compute_fm_antiwaste",
+        store=True,
+        readonly=True,
+    )
+    fm_antiwaste_qty = fields.Float(
+        "Marked-Down Units",
+        compute="_compute_fm_antiwaste",
+        store=True,
+        readonly=True,
+        digits="Product Unit of Measure",
+        help="Units of this line sold at the anti-waste price; the rest of the "
+        "line is charged at the normal price.",
+    )
+    fm_antiwaste_unit_price = fields.Float(
+        "Anti-Waste Unit Price",
+        compute="_compute_fm_antiwaste",
+        store=True,
+        readonly=True,
+        digits="Product Price",
+    )
+
+    @api.depends("product_id", "product_uom", "product_uom_qty")
+    def _compute_pricelist_item_id(self):
+        super()._compute_pricelist_item_id()
+        for line in self:
+            item = line.pricelist_item_id
+            if (
+                item.fm_antiwaste_markdown_id
+                and line._fm_antiwaste_remaining(item.fm_antiwaste_markdown_id) <= 0
+            ):
+                # Nothing left at the reduced price: the normal rule applies.
+                line.pricelist_item_id = line._fm_full_price_rule()
+
+    @api.depends("pricelist_item_id", "product_uom_qty")
+    def _compute_fm_antiwaste(self):
+        for line in self:
+            if (
+                line.state in ("sale", "cancel")
+                and line._origin.fm_antiwaste_markdown_id
+            ):
+                # Frozen once confirmed: the price is, and the report counts these.
+                line.fm_antiwaste_markdown_id = line._origin.fm_antiwaste_markdown_id
+                line.fm_antiwaste_qty = line._origin.fm_antiwaste_qty
+                line.fm_antiwaste_unit_price = line._origin.fm_antiwaste_unit_price
+                continue
+            markdown = line.pricelist_item_id.fm_antiwaste_markdown_id
+            if not markdown:
+                line.fm_antiwaste_markdown_id = False
+                line.fm_antiwaste_qty = 0.0
+                line.fm_antiwaste_unit_price = 0.0
+                continue
+            marked, _full = allocate(
+                line.product_uom_qty, line._fm_antiwaste_remaining(markdown)
+            )
+            line.fm_antiwaste_markdown_id = markdown
+            line.fm_antiwaste_qty = marked
+            line.fm_antiwaste_unit_price = line.pricelist_item_id._compute_price(
+                product=line.product_id.with_context(
+                    **line._get_product_price_context()
+                ),
+                quantity=line.product_uom_qty or 1.0,
+                uom=line.product_uom,
+                date=line._get_order_date(),
+                currency=line.currency_id,
+            )
+
+    def _fm_antiwaste_remaining(self, markdown):
+        """Marked-down units still available to this line.
+
+        Confirmed orders have reserved their lots (FEFO), which lowers the
+        markdown's live quantity; other lines of this quotation come first.
+        """
+        self.ensure_one()
+        others = self.order_id.order_line.filtered(
+            lambda ln: (
+                ln != self
+                and ln.fm_antiwaste_markdown_id == markdown
+                and (ln.id or 0) < (self.id or 0)
+                and ln.state not in ("sale", "cancel")
+            )
+        )
+        live = markdown._fm_remaining_by_markdown().get(markdown.id, 0.0)
+        return live - sum(others.mapped("fm_antiwaste_qty"))
+
+    def _fm_full_price_rule(self):
+        self.ensure_one()
+        rule_id = self.order_id.pricelist_id.with_context(
+            fm_antiwaste_full_price=True
+        )._get_product_rule(
+            self.product_id,
+            quantity=self.product_uom_qty or 1.0,
+            uom=self.product_uom,
+            date=self._get_order_date(),
+        )
+        return self.env["product.pricelist.item"].browse(rule_id)
+
+    def _get_pricelist_price(self):
+        price = super()._get_pricelist_price()
+        markdown = self.pricelist_item_id.fm_antiwaste_markdown_id
+        if not markdown or self.fm_antiwaste_qty >= self.product_uom_qty:
+            return price
+        # Beyond the near-expiry units the customer pays the normal price:
+        # one unit price for the line, the average of both.
+        full_rule = self._fm_full_price_rule()
+        full_price = full_rule._compute_price(
+            product=self.product_id.with_context(**self._get_product_price_context()),
+            quantity=self.product_uom_qty or 1.0,
+            uom=self.product_uom,
+            date=self._get_order_date(),
+            currency=self.currency_id,
+        )
+        return blended_unit_price(
+            self.product_uom_qty,
+            self.fm_antiwaste_qty,
+            price,
+            full_price,
+            self.env["decimal.precision"].precision_get("Product Price"),
+        )

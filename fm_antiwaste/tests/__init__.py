@@ -1,0 +1,1 @@
+from . import test_baskets, test_markdowns, test_website

@@ -1,0 +1,1 @@
+"""Database-free rules of the anti-waste addon (no Odoo import)."""
