@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 MOVE_TYPES = [
     ("earn", "Earned"),
@@ -104,37 +105,7 @@ class FlexiLoyaltyLedgerLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self.check_access("create")
-        if not self.env.context.get("flexi_ledger_post"):
-            raise UserError(
-                _("Points move only through orders, rewards and adjustments.")
-            )
-        lots = self.browse(
-            [v["lot_line_id"] for v in vals_list if v.get("lot_line_id")]
-        )
-        lot_expiry = {lot.id: lot.expiry_date for lot in lots}
-        subs = self.env["flexi.loyalty.subscription"].browse(
-            [v["subscription_id"] for v in vals_list]
-        )
-        owner = {
-            sub.id: {
-                "program_id": sub.program_id.id,
-                "partner_id": sub.partner_id.id,
-                "company_id": sub.company_id.id,
-                "currency_id": sub.company_id.currency_id.id,
-            }
-            for sub in subs
-        }
-        for vals in vals_list:
-            vals.update(owner[vals["subscription_id"]])
-            if vals.get("lot_line_id"):
-                # A reversal reduces its earning's lot, keeping its date.
-                vals["is_lot"] = True
-                vals["expiry_date"] = lot_expiry[vals["lot_line_id"]]
-            else:
-                vals["is_lot"] = vals["move_type"] in LOT_TYPES or vals["points"] > 0
-        lines = super().create(vals_list)
-        lines._flexi_sync_balances()
-        return lines
+        raise UserError(_("Points move only through orders, rewards and adjustments."))
 
     def write(self, vals):
         self.check_access("write")
@@ -150,45 +121,117 @@ class FlexiLoyaltyLedgerLine(models.Model):
 
     # ------------------------------------------------------------ business
 
-    def _flexi_sync_balances(self):
-        delta = defaultdict(int)
-        for line in self:
-            delta[line.subscription_id.id] += line.points
-        Sub = self.env["flexi.loyalty.subscription"]
-        field = Sub._fields["points_balance"]
-        for sub_id, points in delta.items():
-            self.env.cr.execute(
-                "UPDATE flexi_loyalty_subscription "
-                "SET points_balance = COALESCE(points_balance, 0) + %s "
-                "WHERE id = %s RETURNING points_balance",
-                [points, sub_id],
-            )
-            # The new balance straight into the cache: no re-read needed.
-            self.env.cache.set(Sub.browse(sub_id), field, self.env.cr.fetchone()[0])
-
     @api.model
     def _flexi_post(self, vals_list, checked=False):
-        """The one way lines are written: skips movements already posted.
+        """The one way lines are written, and the balances with them.
 
-        ``sudo`` is safe here: callers are business methods that checked the
-        user's rights and the amounts; nobody can post through the UI or RPC.
+        One INSERT for the batch (a movement whose idempotency key is already
+        posted is skipped by the database itself, retries and races alike),
+        then one UPDATE of the members' balances, in the same transaction.
+        This runs at every order confirmation, so it bypasses the ORM's
+        per-record create; the ORM's ``create`` stays closed to everyone.
+        Callers are business methods that checked rights and amounts.
+        ``checked`` is kept for callers' readability: the database always
+        checks the key.
         """
-        keys = [v["idempotency_key"] for v in vals_list if v.get("idempotency_key")]
-        done = set()
-        if keys and not checked:
-            done = set(
-                self.sudo()
-                .search([("idempotency_key", "in", keys)])
-                .mapped("idempotency_key")
-            )
-        todo = [
-            v
-            for v in vals_list
-            if v.get("idempotency_key") not in done or not v.get("idempotency_key")
-        ]
-        if not todo:
+        if not vals_list:
             return self.browse()
-        return self.sudo().with_context(flexi_ledger_post=True).create(todo).sudo(False)
+        rows = self._flexi_rows(vals_list)
+        columns = list(rows[0])
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO flexi_loyalty_ledger_line (%s) VALUES %s "
+                "ON CONFLICT (idempotency_key) DO NOTHING "
+                "RETURNING id, subscription_id, points",
+                SQL(", ").join(SQL.identifier(col) for col in columns),
+                SQL(", ").join(
+                    SQL("(%s)", SQL(", ").join(row[col] for col in columns))
+                    for row in rows
+                ),
+            )
+        )
+        inserted = self.env.cr.fetchall()
+        if not inserted:
+            return self.browse()
+        self._flexi_sync_balances(inserted)
+        return self.browse([row[0] for row in inserted])
+
+    @api.model
+    def _flexi_rows(self, vals_list):
+        """Column values of new lines: the member's program, partner, company
+        and currency copied in; reversals of a lot keep that lot's date."""
+        subs = (
+            self.env["flexi.loyalty.subscription"]
+            .sudo()
+            .browse([v["subscription_id"] for v in vals_list])
+        )
+        lots = self.sudo().browse(
+            [v["lot_line_id"] for v in vals_list if v.get("lot_line_id")]
+        )
+        lot_expiry = {lot.id: lot.expiry_date for lot in lots}
+        now, uid = fields.Datetime.now(), self.env.uid
+        rows = []
+        for vals in vals_list:
+            sub = subs.browse(vals["subscription_id"])
+            if vals.get("lot_line_id"):
+                is_lot, expiry = True, lot_expiry[vals["lot_line_id"]]
+            else:
+                is_lot = vals["move_type"] in LOT_TYPES or vals["points"] > 0
+                expiry = vals.get("expiry_date")
+            row = {
+                "subscription_id": sub.id,
+                "program_id": sub.program_id.id,
+                "partner_id": sub.partner_id.id,
+                "company_id": sub.company_id.id,
+                "currency_id": sub.company_id.currency_id.id,
+                "move_type": vals["move_type"],
+                "points": int(vals["points"]),
+                "date": vals.get("date") or now,
+                "expiry_date": expiry or None,
+                "available_date": vals.get("available_date") or None,
+                "is_lot": is_lot,
+                "lot_line_id": vals.get("lot_line_id") or None,
+                "res_model": vals.get("res_model") or None,
+                "res_id": vals.get("res_id") or None,
+                "base_amount": vals.get("base_amount") or 0.0,
+                "reward_id": vals.get("reward_id") or None,
+                "reason": vals.get("reason") or None,
+                "user_id": vals.get("user_id") or uid,
+                "idempotency_key": vals.get("idempotency_key") or None,
+                "create_uid": uid,
+                "create_date": now,
+                "write_uid": uid,
+                "write_date": now,
+            }
+            unknown = set(vals) - set(row)
+            if unknown:
+                raise ValueError(f"not ledger columns: {sorted(unknown)}")
+            rows.append({col: SQL("%s", value) for col, value in row.items()})
+        return rows
+
+    def _flexi_sync_balances(self, inserted):
+        """Add the new lines to their members' balances; tell the ORM."""
+        delta = defaultdict(int)
+        for _line_id, sub_id, points in inserted:
+            delta[sub_id] += points
+        Sub = self.env["flexi.loyalty.subscription"]
+        self.env.cr.execute(
+            SQL(
+                "UPDATE flexi_loyalty_subscription s "
+                "SET points_balance = COALESCE(s.points_balance, 0) + d.points "
+                "FROM (VALUES %s) AS d(id, points) WHERE s.id = d.id "
+                "RETURNING s.id, s.points_balance",
+                SQL(", ").join(SQL("(%s, %s)", k, v) for k, v in delta.items()),
+            )
+        )
+        field = Sub._fields["points_balance"]
+        subs = Sub.browse(list(delta))
+        # What the ORM would have done: new lines in line_ids, new balances
+        # in the cache, and computed fields depending on them invalidated.
+        subs.invalidate_recordset(["line_ids"])
+        for sub_id, balance in self.env.cr.fetchall():
+            self.env.cache.set(Sub.browse(sub_id), field, balance)
+        subs.modified(["line_ids", "points_balance"])
 
     @api.model
     def _flexi_expire_due(self, today, subscription_ids=None):

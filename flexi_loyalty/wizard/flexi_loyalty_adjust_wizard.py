@@ -35,10 +35,11 @@ class FlexiLoyaltyAdjustWizard(models.TransientModel):
         line = self.subscription_id._flexi_adjust(
             self.points, self.reason, move_type=self.move_type
         )
+        signed = f"{self.points:+d}"  # formatted outside _() for extraction
         self.subscription_id.message_post(
             body=_(
                 "%(points)s points (%(type)s): %(reason)s",
-                points=f"{self.points:+d}",
+                points=signed,
                 type=dict(self._fields["move_type"].selection)[self.move_type],
                 reason=self.reason,
             )
