@@ -58,12 +58,21 @@ def seed(env):
 def bench_segment_select(env):
     Campaign = env["fm.marketing.campaign"]
     dormant = Campaign.create(
-        {"name": "Bench dormant", "segment": "dormant", "segment_days": 30,
-         "schedule_type": "daily", "body": "Tu nous manques {first_name} !"}
+        {
+            "name": "Bench dormant",
+            "segment": "dormant",
+            "segment_days": 30,
+            "schedule_type": "daily",
+            "body": "Tu nous manques {first_name} !",
+        }
     )
     birthday = Campaign.create(
-        {"name": "Bench birthday", "segment": "birthday", "schedule_type": "daily",
-         "body": "Joyeux anniversaire {first_name} !"}
+        {
+            "name": "Bench birthday",
+            "segment": "birthday",
+            "schedule_type": "daily",
+            "body": "Joyeux anniversaire {first_name} !",
+        }
     )
     env.flush_all()
     dormant._fm_select_recipients(NOW)  # warm caches
@@ -81,11 +90,20 @@ def bench_segment_select(env):
 def bench_queue(env, ids):
     env["ir.config_parameter"].set_param("fm_marketing.sms_cap_days", "0")
     campaign = env["fm.marketing.campaign"].create(
-        {"name": "Bench flash", "segment": "domain",
-         "partner_domain": f"[('id', '<=', {ids[QUEUED - 1]}), ('id', '>=', {ids[0]})]",
-         "schedule_type": "once", "offer": True, "offer_discount": 10,
-         "offer_validity_days": 15,
-         "body": "{first_name} : {discount} avec le code {code} jusqu'au {expiry_date}"}
+        {
+            "name": "Bench flash",
+            "segment": "domain",
+            "partner_domain": (
+                f"[('id', '<=', {ids[QUEUED - 1]}), ('id', '>=', {ids[0]})]"
+            ),
+            "schedule_type": "once",
+            "offer": True,
+            "offer_discount": 10,
+            "offer_validity_days": 15,
+            "body": (
+                "{first_name} : {discount} avec le code {code} jusqu'au {expiry_date}"
+            ),
+        }
     )
     env.flush_all()
     with Timer() as timer:

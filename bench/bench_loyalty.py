@@ -20,8 +20,11 @@ LINES_PER_MEMBER = 10
 ROUNDS = 10
 
 
-def bench_confirm_overhead(env):
-    """Three setups confirmed in interleaved rounds, so drift hits all alike."""
+def bench_confirm_overhead(env, lines=1, name="loyalty_confirm_overhead"):
+    """Three setups confirmed in interleaved rounds, so drift hits all alike.
+
+    ``lines``: products per order (a caterer's order: dish, drink, dessert…).
+    """
     env["loyalty.program"].search([]).action_archive()
     env["flexi.loyalty.program"].search([]).action_archive()
     product = env["product.product"].create(
@@ -72,7 +75,7 @@ def bench_confirm_overhead(env):
     timings = {name: [] for name in setups}
     per_round = ORDERS // ROUNDS
     for round_no in range(ROUNDS + 1):
-        for name, program in setups.items():
+        for setup, program in setups.items():
             flexi.action_archive()
             odoo.action_archive()
             if program:
@@ -96,11 +99,11 @@ def bench_confirm_overhead(env):
                     order.action_confirm()
                     env.flush_all()
                 if round_no:  # round 0 warms caches
-                    timings[name].append(timer.elapsed)
+                    timings[setup].append(timer.elapsed)
     base, ours, theirs = (median_ms(timings[n]) for n in ("none", "flexi", "odoo"))
     card = env["loyalty.card"].search([("partner_id", "=", partner.id)])
     info(
-        f"confirm median over {ORDERS} orders each: none {base:.2f} ms, "
+        f"{lines}-line orders, confirm median over {ORDERS} each: none {base:.2f} ms, "
         f"flexi_loyalty {ours:.2f} ms, sale_loyalty {theirs:.2f} ms "
         f"(points: flexi {flexi.subscription_ids.points_balance}, "
         f"odoo {sum(card.mapped('points'))})"
@@ -110,7 +113,12 @@ def bench_confirm_overhead(env):
         f"added per order: flexi_loyalty {added_ours:.2f} ms, "
         f"sale_loyalty {added_theirs:.2f} ms"
     )
-    report("loyalty_confirm_overhead", added_ours / added_theirs, "ratio", "<=", 0.25)
+    report(name, added_ours / added_theirs, "ratio", "<=", 0.25)
+    # The issue measured sale_loyalty adding 14-27 ms; a quarter of its lower
+    # bound is the absolute budget that ratio stands for.
+    report(f"{name}_added", added_ours, "ms", "<=", 3.5)
+    (flexi | env["flexi.loyalty.program"]).action_archive()
+    odoo.action_archive()
 
 
 def seed_members(env, program):
@@ -225,7 +233,10 @@ def main():
     with bench_env() as env:
         # The shop is in Algeria: numbers are typed the national way (0550 …).
         env.company.country_id = env.ref("base.dz")
-        bench_confirm_overhead(env)
+        # One-line orders: the smallest work sale_loyalty does, the harshest
+        # comparison for a fixed cost like ours. Four lines: a caterer's order.
+        bench_confirm_overhead(env, lines=1, name="loyalty_confirm_overhead_1_line")
+        bench_confirm_overhead(env, lines=4, name="loyalty_confirm_overhead")
         program = env["flexi.loyalty.program"].create(
             {"name": "Bench 100k", "amount_per_point": 100, "validity_months": 18}
         )

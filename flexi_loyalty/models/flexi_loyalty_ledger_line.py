@@ -214,7 +214,6 @@ class FlexiLoyaltyLedgerLine(models.Model):
         delta = defaultdict(int)
         for _line_id, sub_id, points in inserted:
             delta[sub_id] += points
-        Sub = self.env["flexi.loyalty.subscription"]
         self.env.cr.execute(
             SQL(
                 "UPDATE flexi_loyalty_subscription s "
@@ -224,14 +223,75 @@ class FlexiLoyaltyLedgerLine(models.Model):
                 SQL(", ").join(SQL("(%s, %s)", k, v) for k, v in delta.items()),
             )
         )
+        self._flexi_tell_orm(dict(self.env.cr.fetchall()))
+
+    @api.model
+    def _flexi_tell_orm(self, balances):
+        """What the ORM would have done for lines written in SQL: new lines in
+        ``line_ids``, new balances ({member id: balance}) in the cache, and the
+        fields computed from them invalidated."""
+        Sub = self.env["flexi.loyalty.subscription"]
         field = Sub._fields["points_balance"]
-        subs = Sub.browse(list(delta))
-        # What the ORM would have done: new lines in line_ids, new balances
-        # in the cache, and computed fields depending on them invalidated.
+        subs = Sub.browse(list(balances))
         subs.invalidate_recordset(["line_ids"])
-        for sub_id, balance in self.env.cr.fetchall():
+        for sub_id, balance in balances.items():
             self.env.cache.set(Sub.browse(sub_id), field, balance)
         subs.modified(["line_ids", "points_balance"])
+
+    @api.model
+    def _flexi_post_earning(self, vals, key_prefix):
+        """Post an earning unless its source document already has one for this
+        member that is not fully undone — check, insert and balance in one
+        round trip (this runs at every order confirmation).
+
+        The idempotency key is ``key_prefix`` plus the number of earlier
+        earnings of the document: a cancelled then re-confirmed order earns
+        again, a retried or concurrent confirmation never does.
+        """
+        row = self._flexi_rows([dict(vals, idempotency_key="-")])[0]
+        del row["idempotency_key"]
+        columns = list(row)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH prev AS (
+                    SELECT COUNT(*) AS n,
+                           COUNT(*) FILTER (WHERE l.points > COALESCE(
+                               (SELECT -SUM(r.points) FROM flexi_loyalty_ledger_line r
+                                 WHERE r.lot_line_id = l.id), 0)) AS active
+                      FROM flexi_loyalty_ledger_line l
+                     WHERE l.res_model = %(model)s AND l.res_id = %(res_id)s
+                       AND l.subscription_id = %(sub)s
+                       AND l.move_type IN ('earn', 'pending')
+                ), ins AS (
+                    INSERT INTO flexi_loyalty_ledger_line (%(columns)s, idempotency_key)
+                    SELECT %(values)s, %(prefix)s || prev.n
+                      FROM prev WHERE prev.active = 0
+                    ON CONFLICT (idempotency_key) DO NOTHING
+                    RETURNING id, subscription_id, points
+                ), upd AS (
+                    UPDATE flexi_loyalty_subscription s
+                       SET points_balance = COALESCE(s.points_balance, 0) + ins.points
+                      FROM ins WHERE s.id = ins.subscription_id
+                    RETURNING s.id, s.points_balance
+                )
+                SELECT ins.id, upd.id, upd.points_balance
+                  FROM ins JOIN upd ON upd.id = ins.subscription_id
+                """,
+                model=vals["res_model"],
+                res_id=vals["res_id"],
+                sub=vals["subscription_id"],
+                columns=SQL(", ").join(SQL.identifier(col) for col in columns),
+                values=SQL(", ").join(row[col] for col in columns),
+                prefix=key_prefix,
+            )
+        )
+        result = self.env.cr.fetchone()
+        if not result:
+            return self.browse()
+        line_id, sub_id, balance = result
+        self._flexi_tell_orm({sub_id: balance})
+        return self.browse(line_id)
 
     @api.model
     def _flexi_expire_due(self, today, subscription_ids=None):

@@ -414,9 +414,6 @@ class FlexiLoyaltySubscription(models.Model):
         Line = self.env["flexi.loyalty.ledger.line"]
         if points <= 0:
             return Line
-        earned, active = self._flexi_earned_by(source)
-        if active:
-            return Line
         program = self.program_id
         now = fields.Datetime.now()
         vals = {
@@ -429,37 +426,16 @@ class FlexiLoyaltySubscription(models.Model):
             if program.pending_days
             else False,
             "reason": reason,
-            "idempotency_key": f"earn:{source._name},{source.id}:{program.id}:{earned}",
             **Line._flexi_source_vals(source),
         }
         # No lock needed to add points: the balance UPDATE locks the row, and
         # the idempotency key refuses a concurrent twin.
-        line = Line._flexi_post([vals], checked=True)
+        line = Line._flexi_post_earning(
+            vals, f"earn:{source._name},{source.id}:{program.id}:"
+        )
         if line:
             self._flexi_after_earn(line)
         return line
-
-    def _flexi_earned_by(self, source):
-        """(earnings of ``source`` so far, earnings not fully reversed) — one query.
-
-        A document earns again only once its previous earning was fully undone
-        (cancelled, then confirmed again).
-        """
-        self.ensure_one()
-        self.env["flexi.loyalty.ledger.line"].flush_model()
-        self.env.cr.execute(
-            """
-            SELECT COUNT(*),
-                   COUNT(*) FILTER (WHERE l.points > COALESCE(
-                       (SELECT -SUM(r.points) FROM flexi_loyalty_ledger_line r
-                         WHERE r.lot_line_id = l.id), 0))
-              FROM flexi_loyalty_ledger_line l
-             WHERE l.res_model = %s AND l.res_id = %s AND l.subscription_id = %s
-               AND l.move_type IN ('earn', 'pending')
-            """,
-            [source._name, source.id, self.id],
-        )
-        return self.env.cr.fetchone()
 
     def _flexi_after_earn(self, line):
         """Hook after points were earned: requalify the tier, tell about rewards."""
@@ -713,13 +689,12 @@ class FlexiLoyaltySubscription(models.Model):
         every later one.
         """
         self.ensure_one()
-        if line.move_type != "earn":
-            return
+        # Cheapest tests first: this runs at every order confirmation.
         reward = self._flexi_cheapest_reward()
         if not reward:
             return
         balance = self.points_balance
-        if balance < reward.points_cost:
+        if balance < reward.points_cost or line.move_type != "earn":
             return
         if self.program_id.pending_days:
             # Pending points hide part of the balance: ask the ledger.
