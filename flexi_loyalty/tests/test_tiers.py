@@ -67,7 +67,9 @@ class TestTiers(FlexiLoyaltyCommon, SMSCase):
         self.assertFalse(self.member.tier_id)
         self.assertIn("Tier downgraded", self._tier_messages()[:1].body)
         self.assertSMSOutgoing(
-            self.customer, "+213550123456", content="your loyalty tier is now Member"
+            self.customer,
+            "+213550123456",
+            content="your loyalty tier is now -. Discount on every order: 0%.",
         )
 
     def test_amount_tier_uses_program_base(self):

@@ -23,6 +23,7 @@ class FmMarketingController(http.Controller):
         type="http",
         auth="public",
         methods=["GET"],
+        website=True,  # the page layout needs the website where there is one
         sitemap=False,
     )
     def fm_unsubscribe_page(self, trace_id, token, **kw):
@@ -41,6 +42,7 @@ class FmMarketingController(http.Controller):
         auth="public",
         methods=["POST"],
         csrf=False,  # the signed token is the proof; mail clients post one-click
+        website=True,
         sitemap=False,
     )
     def fm_unsubscribe(self, trace_id, token, **kw):
