@@ -90,7 +90,8 @@ class FmAntiwasteMarkdown(models.Model):
 
     def _fm_price_label(self):
         self.ensure_one()
-        return _("Anti-gaspi -%s %%", f"{self.discount:g}")
+        discount = f"{self.discount:g}"  # outside _(): extraction reads no code
+        return _("Anti-gaspi -%s %%", discount)
 
     # ------------------------------------------------------------------
     # Recompute
