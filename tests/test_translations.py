@@ -1,5 +1,6 @@
 """French is the users' language: every addon ships a complete fr.po and its .pot."""
 
+import ast
 import re
 
 import pytest
@@ -83,3 +84,38 @@ def test_parser_reads_multiline_entries(tmp_path):
     entries = parse_po(sample)
     assert entries[1] == ({"python-format"}, "Hello %s", "Bonjour %s")
     assert entries[2] == ({"fuzzy"}, "Bye", "")
+
+
+def python_sources():
+    return sorted(
+        path
+        for addon in ADDONS
+        for path in (ROOT / addon).rglob("*.py")
+        if "tests" not in path.parts
+    )
+
+
+@pytest.mark.parametrize(
+    "path", python_sources(), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_messages_are_extractable(path):
+    """``_()`` takes a literal message and no f-string anywhere in its call.
+
+    Odoo's extractor evaluates the arguments of ``_()``: one f-string makes it
+    give up on the whole file, and every message of the file stays English.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bad = []
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in {"_", "_lt"}
+        ):
+            continue
+        first = node.args[0] if node.args else None
+        literal = isinstance(first, ast.Constant) and isinstance(first.value, str)
+        has_fstring = any(isinstance(n, ast.JoinedStr) for n in ast.walk(node))
+        if not literal or has_fstring:
+            bad.append(node.lineno)
+    assert not bad, f"lines {bad}"
