@@ -30,16 +30,13 @@ class AccountMove(models.Model):
                 for sl in line.sale_line_ids
             ):
                 continue
-            amount = (
-                line.price_total
-                if program.amount_base == "tax_included"
-                else line.price_subtotal
-            )
             data.append(
                 {
                     "product": line.product_id,
                     "quantity": line.quantity,
-                    "amount": amount,
+                    "amount": program._flexi_amount(
+                        line.price_total, line.price_subtotal
+                    ),
                 }
             )
         return data
@@ -52,27 +49,7 @@ class AccountMove(models.Model):
         for program in Program._flexi_active_programs(self.company_id, day).filtered(
             lambda p: p.earn_trigger == "paid"
         ):
-            sub = (
-                self.env["flexi.loyalty.subscription"]
-                .sudo()
-                .search(
-                    [
-                        ("partner_id", "=", self.partner_id.id),
-                        ("program_id", "=", program.id),
-                    ],
-                    limit=1,
-                )
-            )
-            if (
-                not sub
-                and program.auto_enroll
-                and (
-                    self.partner_id.email
-                    or self.partner_id.mobile
-                    or self.partner_id.phone
-                )
-            ):
-                sub = sub._flexi_enroll(self.partner_id, program, channel="order")
+            sub = program._flexi_membership(self.partner_id, "order")
             if not sub or sub.state != "active":
                 continue
             points, amount = program._flexi_points_for_lines(
@@ -93,11 +70,7 @@ class AccountMove(models.Model):
         for line in self.invoice_line_ids.filtered(
             lambda ln: ln.display_type == "product"
         ):
-            amount = (
-                line.price_total
-                if program.amount_base == "tax_included"
-                else line.price_subtotal
-            )
+            amount = program._flexi_amount(line.price_total, line.price_subtotal)
             for source in [*line.sale_line_ids.order_id, *self.reversed_entry_id]:
                 amounts[source] = amounts.get(source, 0.0) + amount
         return amounts

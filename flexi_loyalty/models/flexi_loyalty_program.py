@@ -176,6 +176,36 @@ class FlexiLoyaltyProgram(models.Model):
             .ids
         )
 
+    def _flexi_amount(self, tax_included, tax_excluded):
+        """The part of a line's price this program earns on."""
+        self.ensure_one()
+        return tax_included if self.amount_base == "tax_included" else tax_excluded
+
+    def _flexi_membership(self, partner, enroll_channel=None):
+        """``partner``'s membership of this program.
+
+        With ``enroll_channel``, a program that enrols at the first order
+        creates it for a partner who can be reached (email or mobile).
+        ``sudo``: documents earn for their customer whoever processes them.
+        """
+        self.ensure_one()
+        Sub = self.env["flexi.loyalty.subscription"].sudo()
+        if not partner:
+            return Sub
+        # Through the partner's memberships: read once per transaction, reused
+        # by the tier discount, the preview and the earning of one order.
+        sub = partner.sudo().flexi_loyalty_subscription_ids.filtered(
+            lambda s: s.program_id == self
+        )[:1]
+        if (
+            not sub
+            and enroll_channel
+            and self.auto_enroll
+            and (partner.email or partner.mobile or partner.phone)
+        ):
+            sub = Sub._flexi_enroll(partner, self, channel=enroll_channel)
+        return sub
+
     def _flexi_line_earns(self, product):
         """Whether a line of ``product`` earns points in this program."""
         self.ensure_one()

@@ -143,16 +143,13 @@ class SaleOrder(models.Model):
                 or line.flexi_loyalty_voucher_id
             ):
                 continue
-            amount = (
-                line.price_total
-                if program.amount_base == "tax_included"
-                else line.price_subtotal
-            )
             data.append(
                 {
                     "product": line.product_id,
                     "quantity": line.product_uom_qty,
-                    "amount": amount,
+                    "amount": program._flexi_amount(
+                        line.price_total, line.price_subtotal
+                    ),
                 }
             )
         return data
@@ -160,21 +157,7 @@ class SaleOrder(models.Model):
     def _flexi_loyalty_subscription(self, program, enroll=False):
         """The partner's membership of ``program`` (created on auto-enrolment)."""
         self.ensure_one()
-        Sub = self.env["flexi.loyalty.subscription"].sudo()
-        partner = self.partner_id
-        # Through the partner's memberships: read once per transaction, reused
-        # by the tier discount, the preview and the earning of one order.
-        sub = partner.sudo().flexi_loyalty_subscription_ids.filtered(
-            lambda s: s.program_id == program
-        )[:1]
-        if (
-            not sub
-            and enroll
-            and program.auto_enroll
-            and (partner.email or partner.mobile or partner.phone)
-        ):
-            sub = Sub._flexi_enroll(partner, program, channel="order")
-        return sub
+        return program._flexi_membership(self.partner_id, enroll and "order")
 
     def _flexi_loyalty_points_for(self, program, sub=None):
         """(points, base amount) this order earns in ``program``."""

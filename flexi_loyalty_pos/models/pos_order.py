@@ -86,21 +86,7 @@ class PosOrder(models.Model):
         rights on memberships are irrelevant.
         """
         self.ensure_one()
-        Sub = self.env["flexi.loyalty.subscription"].sudo()
-        partner = self.partner_id
-        if not partner:
-            return Sub
-        sub = Sub.search(
-            [("partner_id", "=", partner.id), ("program_id", "=", program.id)], limit=1
-        )
-        if (
-            not sub
-            and enroll
-            and program.auto_enroll
-            and (partner.email or partner.mobile or partner.phone)
-        ):
-            sub = Sub._flexi_enroll(partner, program, channel="pos")
-        return sub
+        return program._flexi_membership(self.partner_id, enroll and "pos")
 
     def _flexi_loyalty_earning_lines(self):
         """Lines that may earn: goods sold, not rewards nor refunds."""
@@ -122,9 +108,7 @@ class PosOrder(models.Model):
                 {
                     "product": line.product_id,
                     "quantity": line.qty,
-                    "amount": included
-                    if program.amount_base == "tax_included"
-                    else excluded,
+                    "amount": program._flexi_amount(included, excluded),
                 }
             )
         return data
