@@ -225,6 +225,7 @@ class FmClickCollectPoint(models.Model):
         rows = self.env.cr.fetchall()
         closed = self._fm_closed_dates()
         result = []
+        Slot = self.env["fm.click_collect.slot"]
         for slot_id, start, end, booked, capacity in rows:
             if slot_rules.unavailable_reason(
                 start,
@@ -243,6 +244,7 @@ class FmClickCollectPoint(models.Model):
                 {
                     "id": slot_id,
                     "day": local_start.date().isoformat(),
+                    "day_label": Slot._fm_day_label(local_start),
                     "start": local_start.strftime("%H:%M"),
                     "end": local_end.strftime("%H:%M"),
                     "remaining": capacity - booked,

@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..tools import slots as slot_rules
 
@@ -53,22 +53,31 @@ class FmClickCollectSlot(models.Model):
             if not (slot.start and slot.end and slot.point_id):
                 slot.display_name = slot.point_id.name or ""
                 continue
+            local_start = slot._fm_local(slot.start)
+            start = " ".join(
+                (slot._fm_day_label(local_start), local_start.strftime("%H:%M"))
+            )
             slot.display_name = _(
                 "%(point)s, %(start)s - %(end)s",
                 point=slot.point_id.name,
-                start=slot._fm_local(slot.start).strftime("%d/%m/%Y %H:%M"),
+                start=start,
                 end=slot._fm_local(slot.end).strftime("%H:%M"),
             )
 
     def _fm_local(self, utc_dt):
         return slot_rules.utc_to_local(utc_dt, self.point_id.tz or "UTC")
 
+    @api.model
+    def _fm_day_label(self, local_dt):
+        """The day in the user's language date format (fr: 22/11/2026)."""
+        return format_date(self.env, local_dt.date())
+
     def _fm_label(self):
         """Day and hours in the point's time zone, for customers."""
         self.ensure_one()
         return _(
             "%(day)s from %(start)s to %(end)s",
-            day=self._fm_local(self.start).strftime("%d/%m/%Y"),
+            day=self._fm_day_label(self._fm_local(self.start)),
             start=self._fm_local(self.start).strftime("%H:%M"),
             end=self._fm_local(self.end).strftime("%H:%M"),
         )

@@ -289,18 +289,21 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------ handover
 
     def _fm_cc_check_state(self, allowed):
+        # Labels in the user's language, not the English source of FM_CC_STATES.
+        labels = dict(self._fields["fm_cc_state"]._description_selection(self.env))
         for order in self:
             if (
                 not order.fm_cc_point_id
                 or order.state != "sale"
                 or order.fm_cc_state not in allowed
             ):
+                status = labels.get(order.fm_cc_state) or _("none")
                 raise UserError(
                     _(
                         "Order %(order)s cannot do this now "
                         "(pickup status: %(status)s).",
                         order=order.name,
-                        status=dict(FM_CC_STATES).get(order.fm_cc_state, _("none")),
+                        status=status,
                     )
                 )
 

@@ -37,6 +37,20 @@ class TestHandover(FmClickCollectCommon, MockSMS):
         with self.assertRaises(UserError):
             order.action_fm_cc_ready()
 
+    def test_refused_step_names_the_pickup_status_in_the_users_language(self):
+        for lang in ("en_US", "fr_FR"):
+            self.env["res.lang"]._activate_lang(lang)
+        self.env["ir.module.module"]._load_module_terms(
+            ["fm_click_collect"], ["fr_FR"], overwrite=True
+        )
+        order = self._cc_order()
+        self._pay_on_site(order)
+        order.action_fm_cc_ready()
+        with self.assertRaisesRegex(UserError, r"\(statut de retrait : Prête\)"):
+            order.with_context(lang="fr_FR").action_fm_cc_ready()
+        with self.assertRaisesRegex(UserError, r"\(pickup status: Ready\)"):
+            order.with_context(lang="en_US").action_fm_cc_ready()
+
     def test_wrong_pickup_code_is_refused_and_nothing_changes(self):
         order = self._cc_order()
         self._pay_on_site(order)

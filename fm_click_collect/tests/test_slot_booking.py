@@ -128,3 +128,15 @@ class TestSlotBooking(FmClickCollectCommon):
         self.assertEqual(slot.booked_count, 0)
         order._action_cancel()  # again: nothing more is released
         self.assertEqual(slot.booked_count, 0)
+
+    def test_slot_days_are_shown_in_the_customers_date_format(self):
+        for lang in ("en_US", "fr_FR"):
+            self.env["res.lang"]._activate_lang(lang)
+        for lang, pattern in (("fr_FR", "%d/%m/%Y"), ("en_US", "%m/%d/%Y")):
+            point = self.post_point.with_context(lang=lang)
+            slot = point._fm_available_slots()[0]
+            shown = datetime.strptime(slot["day_label"], pattern).date()
+            self.assertEqual(shown.isoformat(), slot["day"], lang)
+            label = self.env["fm.click_collect.slot"].with_context(lang=lang)
+            label = label.browse(slot["id"])._fm_label()
+            self.assertTrue(label.startswith(slot["day_label"]), label)
