@@ -1,1 +1,7 @@
-from . import test_concurrency, test_handover, test_slot_booking, test_website
+from . import (
+    test_concurrency,
+    test_handover,
+    test_slot_booking,
+    test_website,
+    test_website_loyalty,
+)

@@ -1,0 +1,217 @@
+import json
+import re
+from unittest.mock import patch
+
+from odoo.http import root
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.sms.tests.common import MockSMS
+
+from .common import FmClickCollectCommon
+
+KNOWN_CODE = "424242"
+
+
+@tagged("post_install", "-at_install")
+class TestWebsiteLoyalty(FmClickCollectCommon, MockSMS):
+    """(MockSMS is an HttpCase.) Amina (portal, member with 300 points)
+    spends 100 points for a 200 DA credit on her pickup cart; Karim (portal,
+    another customer) tries her code, a cart-less call and her order."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.program = cls.env["flexi.loyalty.program"].create(
+            {
+                "name": "Fidélité Traiteur",
+                "company_id": cls.env.company.id,
+                "amount_per_point": 100.0,
+                "otp_required": True,
+            }
+        )
+        cls.reward = cls.env["flexi.loyalty.reward"].create(
+            {
+                "name": "Bon de 200",
+                "program_id": cls.program.id,
+                "reward_type": "credit",
+                "points_cost": 100,
+                "credit_amount": 200.0,
+            }
+        )
+        algeria = cls.env.ref("base.dz")
+        cls.amina = new_test_user(
+            cls.env, login="amina", groups="base.group_portal", name="Amina Benali"
+        )
+        cls.amina.partner_id.write(
+            {"mobile": "0550 12 34 56", "country_id": algeria.id}
+        )
+        cls.karim = new_test_user(
+            cls.env, login="karim", groups="base.group_portal", name="Karim Haddad"
+        )
+        cls.karim.partner_id.write(
+            {"mobile": "0661 98 76 54", "country_id": algeria.id}
+        )
+        cls.member = cls.env["flexi.loyalty.subscription"].create(
+            {"partner_id": cls.amina.partner_id.id, "program_id": cls.program.id}
+        )
+        cls.member._flexi_adjust(300, "Opening balance", move_type="bonus")
+
+    # ------------------------------------------------------------ helpers
+
+    def _cart_of(self, user):
+        order = self._create_in_store_delivery_order(partner_id=user.partner_id.id)
+        order._set_pickup_location(json.dumps({"fm_point_id": self.post_point.id}))
+        return order
+
+    def _login_with_cart(self, user, order):
+        """``user`` logged in on the website with ``order`` as session cart,
+        as after adding products; returns the CSRF token of the cart page."""
+        self.authenticate(user.login, user.login)
+        self.session["sale_order_id"] = order.id
+        root.session_store.save(self.session)
+        page = self.url_open("/shop/cart")
+        self.assertEqual(page.status_code, 200)
+        token = re.search(r'data-csrf="([^"]+)"', page.text)
+        return token and token.group(1)
+
+    def _json(self, url, params):
+        response = self.url_open(
+            url,
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.status_code, 200)
+        return response.json()
+
+    def _request_code(self, csrf):
+        with (
+            patch(
+                "odoo.addons.flexi_loyalty.tools.otp.generate_code",
+                return_value=KNOWN_CODE,
+            ),
+            self.mockSMSGateway(),
+        ):
+            return self._json(
+                "/fm_click_collect/loyalty/request_code",
+                {"reward_id": self.reward.id, "csrf_token": csrf},
+            )
+
+    def _reward_lines(self, order):
+        return order.order_line.filtered("flexi_loyalty_reward_id")
+
+    # ------------------------------------------------------------ tests
+
+    def test_member_redeems_points_online_with_the_sms_code(self):
+        cart = self._cart_of(self.amina)
+        total_before = cart.amount_total
+        csrf = self._login_with_cart(self.amina, cart)
+        self.assertTrue(csrf, "The cart page offers the member her rewards.")
+
+        asked = self._request_code(csrf)
+        self.assertEqual(asked.get("result"), {"sent": True, "channel": "sms"})
+        sms = self.env["sms.sms"].search(
+            [("number", "=", "+213550123456")], order="id desc", limit=1
+        )
+        self.assertIn(KNOWN_CODE, sms.body)
+
+        done = self._json(
+            "/fm_click_collect/loyalty/redeem",
+            {"reward_id": self.reward.id, "code": KNOWN_CODE, "csrf_token": csrf},
+        )["result"]
+        self.assertTrue(done["redeemed"])
+        line = self._reward_lines(cart)
+        self.assertEqual(len(line), 1)
+        self.assertEqual(line.flexi_loyalty_reward_id, self.reward)
+        self.assertAlmostEqual(cart.amount_total, total_before - 200.0)
+        self.assertAlmostEqual(done["amount_total"], cart.amount_total)
+        self.member.invalidate_recordset()
+        self.assertEqual(self.member.points_balance, 200)
+
+    def test_wrong_code_online_is_refused_and_spends_nothing(self):
+        cart = self._cart_of(self.amina)
+        total_before = cart.amount_total
+        csrf = self._login_with_cart(self.amina, cart)
+        self._request_code(csrf)
+
+        answer = self._json(
+            "/fm_click_collect/loyalty/redeem",
+            {"reward_id": self.reward.id, "code": "000000", "csrf_token": csrf},
+        )["result"]
+        # "This code is wrong or no longer valid." (in the website language)
+        self.assertTrue(answer.get("error"))
+        self.assertNotIn("redeemed", answer)
+        self.assertFalse(self._reward_lines(cart))
+        self.assertAlmostEqual(cart.amount_total, total_before)
+        self.member.invalidate_recordset()
+        self.assertEqual(self.member.points_balance, 300)
+
+    def test_another_customer_cannot_use_a_members_code(self):
+        karim_member = self.env["flexi.loyalty.subscription"].create(
+            {"partner_id": self.karim.partner_id.id, "program_id": self.program.id}
+        )
+        karim_member._flexi_adjust(300, "Opening balance", move_type="bonus")
+        amina_cart = self._cart_of(self.amina)
+        self._request_code(self._login_with_cart(self.amina, amina_cart))
+        self.logout()
+        # Karim read Amina's code and types it on his own cart.
+        karim_cart = self._cart_of(self.karim)
+        csrf = self._login_with_cart(self.karim, karim_cart)
+        answer = self._json(
+            "/fm_click_collect/loyalty/redeem",
+            {"reward_id": self.reward.id, "code": KNOWN_CODE, "csrf_token": csrf},
+        )["result"]
+        # "Ask for a code first": no code was sent for Karim's membership.
+        self.assertTrue(answer.get("error"))
+        self.assertNotIn("redeemed", answer)
+        self.assertFalse(self._reward_lines(karim_cart))
+        self.assertFalse(self._reward_lines(amina_cart))
+        (self.member | karim_member).invalidate_recordset()
+        self.assertEqual(self.member.points_balance, 300)
+        self.assertEqual(karim_member.points_balance, 300)
+        amina_otp = self.env["flexi.loyalty.otp"].search(
+            [("subscription_id", "=", self.member.id)]
+        )
+        self.assertEqual(amina_otp.state, "pending")
+
+    def test_another_customer_cannot_open_an_order_with_its_pickup_code(self):
+        order = self._cart_of(self.amina)
+        order._fm_cc_set_slot(self._free_slot(self.post_point))
+        self._pay_on_site(order)
+        self.assertTrue(order.fm_cc_pickup_code)
+        self.authenticate("karim", "karim")
+        for url in (
+            f"/my/orders/{order.id}",
+            f"/my/orders/{order.id}?access_token=forged",
+            f"/shop/confirmation?order_id={order.id}",
+        ):
+            page = self.url_open(url)
+            self.assertNotIn(order.fm_cc_pickup_code, page.text, url)
+            self.assertNotIn(order.name, page.text, url)
+        # Amina herself sees her code.
+        self.authenticate("amina", "amina")
+        page = self.url_open(f"/my/orders/{order.id}")
+        self.assertIn(order.fm_cc_pickup_code, page.text)
+
+    def test_customer_without_cart_cannot_set_a_slot_on_another_cart(self):
+        amina_cart = self._cart_of(self.amina)
+        slot = self._free_slot(self.post_point)
+        amina_cart._fm_cc_set_slot(slot)
+        other_slot = self.env["fm.click_collect.slot"].browse(
+            self.post_point._fm_available_slots()[1]["id"]
+        )
+        self.authenticate("karim", "karim")
+        page = self.url_open("/shop")
+        csrf = re.search(r'csrf_token: "([^"]+)"', page.text).group(1)
+        for url, params in (
+            ("/fm_click_collect/set_slot", {"slot_id": other_slot.id}),
+            (
+                "/fm_click_collect/loyalty/redeem",
+                {"reward_id": self.reward.id, "code": KNOWN_CODE, "csrf_token": csrf},
+            ),
+        ):
+            answer = self._json(url, params)
+            self.assertEqual(
+                answer["error"]["data"]["name"], "werkzeug.exceptions.NotFound", url
+            )
+        self.assertEqual(amina_cart.fm_cc_slot_id, slot)
+        self.assertEqual(amina_cart.partner_id, self.amina.partner_id)
