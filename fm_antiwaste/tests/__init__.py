@@ -1,1 +1,1 @@
-from . import test_baskets, test_markdowns, test_website
+from . import test_baskets, test_expiry_report, test_markdowns, test_website
