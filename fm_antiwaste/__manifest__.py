@@ -17,6 +17,7 @@
         "views/fm_antiwaste_markdown_views.xml",
         "views/fm_antiwaste_basket_views.xml",
         "views/fm_antiwaste_report_views.xml",
+        "views/fm_antiwaste_expiry_report_views.xml",
         "views/fm_antiwaste_templates.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",

@@ -1,1 +1,1 @@
-from . import fm_antiwaste_report
+from . import fm_antiwaste_expiry_report, fm_antiwaste_report

@@ -1,1 +1,7 @@
-from . import test_baskets, test_markdowns, test_website
+from . import (
+    test_basket_concurrency,
+    test_baskets,
+    test_expiry_report,
+    test_markdowns,
+    test_website,
+)
