@@ -224,27 +224,26 @@ class FmClickCollectPoint(models.Model):
         )
         rows = self.env.cr.fetchall()
         closed = self._fm_closed_dates()
-        result = []
+        # Read once: this loop runs over a month of slots at every request.
+        tz, lead_time, cutoff = self.tz, self.lead_time, self.cutoff_hour
         Slot = self.env["fm.click_collect.slot"]
+        day_labels = {}
+        result = []
         for slot_id, start, end, booked, capacity in rows:
             if slot_rules.unavailable_reason(
-                start,
-                now,
-                self.tz,
-                self.lead_time,
-                self.cutoff_hour,
-                closed,
-                booked,
-                capacity,
+                start, now, tz, lead_time, cutoff, closed, booked, capacity
             ):
                 continue
-            local_start = slot_rules.utc_to_local(start, self.tz)
-            local_end = slot_rules.utc_to_local(end, self.tz)
+            local_start = slot_rules.utc_to_local(start, tz)
+            local_end = slot_rules.utc_to_local(end, tz)
+            day = local_start.date()
+            if day not in day_labels:
+                day_labels[day] = Slot._fm_day_label(local_start)
             result.append(
                 {
                     "id": slot_id,
-                    "day": local_start.date().isoformat(),
-                    "day_label": Slot._fm_day_label(local_start),
+                    "day": day.isoformat(),
+                    "day_label": day_labels[day],
                     "start": local_start.strftime("%H:%M"),
                     "end": local_end.strftime("%H:%M"),
                     "remaining": capacity - booked,
