@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare
 
 # Figures shown on the receipt, written by the server when the order is paid
 # (the till loads every pos.order field, these included).
@@ -33,6 +34,9 @@ class PosOrder(models.Model):
         self._flexi_loyalty_check_reward_lines(order)
         order_id = super()._process_order(order, existing_order)
         pos_order = self.browse(order_id)
+        # Checked on the saved lines, whatever commands the till sent; an
+        # error rolls the whole sync back and the order stays in the queue.
+        pos_order._flexi_loyalty_check_tier_discount()
         if pos_order.state in ("paid", "done", "invoiced"):
             pos_order._flexi_loyalty_process_paid()
         return order_id
@@ -63,6 +67,63 @@ class PosOrder(models.Model):
                 raise UserError(_("The same reward appears twice on the order."))
             seen.add(token)
             Redemption._flexi_from_token(token)._flexi_check_line(order, vals)
+
+    def _flexi_loyalty_tier_discounts(self):
+        """The tier discounts (%) the customer has at this till on the order's
+        day: one per active membership of the till's programs."""
+        self.ensure_one()
+        if not self.partner_id:
+            return set()
+        day = fields.Date.context_today(self, self.date_order)
+        discounts = set()
+        for program in self.config_id._flexi_loyalty_programs(day):
+            sub = self._flexi_loyalty_member(program)
+            if sub.state == "active" and sub.tier_id.discount_percent:
+                discounts.add(sub.tier_id.discount_percent)
+        return discounts
+
+    def _flexi_loyalty_check_tier_discount(self):
+        """The server decides the tier discount, the browser only shows it.
+
+        Rule: a line marked as carrying the tier discount must have exactly
+        the discount of the customer's tier; an order whose customer has no
+        discount tier may have no such line. Refunds keep the discount of the
+        refunded line. Unmarked discounts are manual ones: Odoo's own rights
+        on discounts apply to them.
+        """
+        self.ensure_one()
+        lines = self.lines.filtered(
+            lambda ln: ln.flexi_loyalty_tier_discount and not ln.refunded_orderline_id
+        )
+        if not lines:
+            return
+        allowed = self._flexi_loyalty_tier_discounts()
+        allowed_text = " / ".join(f"{percent:g}" for percent in sorted(allowed))
+        for line in lines:
+            product = line.product_id.display_name
+            if not allowed:
+                raise UserError(
+                    _(
+                        "The customer of this order has no loyalty tier discount: "
+                        "remove the tier discount from %s.",
+                        product,
+                    )
+                )
+            if not any(
+                float_compare(line.discount, percent, precision_digits=2) == 0
+                for percent in allowed
+            ):
+                discount = f"{line.discount:g}"
+                raise UserError(
+                    _(
+                        "The loyalty tier discount on %(product)s must be the "
+                        "customer's tier discount (%(allowed)s %%), "
+                        "not %(discount)s %%.",
+                        product=product,
+                        allowed=allowed_text,
+                        discount=discount,
+                    )
+                )
 
     # ------------------------------------------------------------ paid order
 

@@ -10,10 +10,20 @@ class PosOrderLine(models.Model):
         index="btree_not_null",
         help="Proof that the server accepted the points redemption this line carries.",
     )
+    flexi_loyalty_tier_discount = fields.Boolean(
+        "Tier Discount",
+        copy=False,
+        help="The line's discount is the customer's loyalty tier discount; the "
+        "server accepts it only if it is exactly the discount of the customer's tier.",
+    )
 
     @api.model
     def _load_pos_data_fields(self, config_id):
-        return [*super()._load_pos_data_fields(config_id), "flexi_loyalty_token"]
+        return [
+            *super()._load_pos_data_fields(config_id),
+            "flexi_loyalty_token",
+            "flexi_loyalty_tier_discount",
+        ]
 
     def _flexi_loyalty_amounts(self):
         """(tax excluded, tax included) recomputed here from price, quantity,

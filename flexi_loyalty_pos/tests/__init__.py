@@ -1,1 +1,7 @@
-from . import test_pos_member_search, test_pos_redemption, test_pos_sync, test_pos_tour
+from . import (
+    test_pos_member_search,
+    test_pos_redemption,
+    test_pos_sync,
+    test_pos_tier_discount,
+    test_pos_tour,
+)

@@ -18,3 +18,27 @@ class TestPosTour(FlexiLoyaltyPosCommon):
         self.assertEqual(order.flexi_loyalty_points_used, 100)
         self.assertEqual(order.flexi_loyalty_points_earned, 20)
         self.assertEqual(self._balance(), 220)
+
+    def test_offline_redemption_shows_message_and_sale_goes_on(self):
+        """Loyalty calls fail (no server): the cashier reads why and still sells."""
+        self.member.tier_id = self.env["flexi.loyalty.tier"].create(
+            {
+                "name": "Or",
+                "program_id": self.program.id,
+                "threshold": 0,
+                "discount_percent": 5.0,
+            }
+        )
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("flexi_loyalty_pos_offline_tour")
+        order = self.env["pos.order"].search(
+            [("session_id", "=", self.main_pos_config.current_session_id.id)]
+        )
+        self.assertEqual(order.state, "paid")
+        self.assertEqual(order.partner_id, self.customer)
+        self.assertEqual(order.amount_total, 1900.0)
+        self.assertTrue(order.lines.flexi_loyalty_tier_discount)
+        self.assertFalse(self.env["flexi.loyalty.pos.redemption"].search([]))
+        self.assertEqual(order.flexi_loyalty_points_used, 0)
+        self.assertEqual(order.flexi_loyalty_points_earned, 19)
+        self.assertEqual(self._balance(), 319)

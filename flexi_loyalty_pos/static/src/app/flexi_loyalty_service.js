@@ -32,3 +32,13 @@ export function flexiLoyaltyLinesForServer(order) {
         flexi_loyalty_token: line.flexi_loyalty_token || false,
     }));
 }
+
+/** Take off the tier discount: the order no longer belongs to that member. */
+export function flexiLoyaltyClearTierDiscount(order) {
+    for (const line of order.lines) {
+        if (line.flexi_loyalty_tier_discount) {
+            line.set_discount(0);
+            line.flexi_loyalty_tier_discount = false;
+        }
+    }
+}

@@ -2,7 +2,11 @@ import { useEffect } from "@odoo/owl";
 import { patch } from "@web/core/utils/patch";
 import { ControlButtons } from "@point_of_sale/app/screens/product_screen/control_buttons/control_buttons";
 import { FlexiLoyaltyDialog } from "../loyalty_dialog/flexi_loyalty_dialog";
-import { flexiLoyaltyCall, flexiLoyaltyLinesForServer } from "../flexi_loyalty_service";
+import {
+    flexiLoyaltyCall,
+    flexiLoyaltyClearTierDiscount,
+    flexiLoyaltyLinesForServer,
+} from "../flexi_loyalty_service";
 
 patch(ControlButtons.prototype, {
     setup() {
@@ -26,6 +30,7 @@ patch(ControlButtons.prototype, {
         }
         return JSON.stringify([
             this.flexiLoyaltyMember.id,
+            order.get_partner()?.id,
             order.lines.map((l) => [l.product_id.id, l.qty, l.price_unit, l.discount]),
         ]);
     },
@@ -42,6 +47,7 @@ patch(ControlButtons.prototype, {
             // Another customer was chosen: the member goes with the old one.
             order.uiState.flexiLoyaltyMember = null;
             order.uiState.flexiLoyaltyPreview = null;
+            flexiLoyaltyClearTierDiscount(order);
             return;
         }
         this.flexiLoyaltyApplyTierDiscount(order, member);
@@ -57,18 +63,24 @@ patch(ControlButtons.prototype, {
         }
     },
     flexiLoyaltyApplyTierDiscount(order, member) {
-        if (!member.tier_discount) {
-            return;
-        }
+        // The server accepts a line marked "tier discount" only if its
+        // discount is exactly the member's tier discount.
+        const tierDiscount = member.tier_discount || 0;
         const specialIds = this.pos.session._pos_special_products_ids || [];
         for (const line of order.lines) {
+            if (line.flexi_loyalty_tier_discount && line.discount !== tierDiscount) {
+                // Changed by hand: a manual discount now, not the tier's.
+                line.flexi_loyalty_tier_discount = false;
+            }
             if (
+                tierDiscount &&
                 !line.flexi_loyalty_token &&
                 !specialIds.includes(line.product_id.id) &&
                 line.qty > 0 &&
-                (line.discount || 0) < member.tier_discount
+                (line.discount || 0) < tierDiscount
             ) {
-                line.set_discount(member.tier_discount);
+                line.set_discount(tierDiscount);
+                line.flexi_loyalty_tier_discount = true;
             }
         }
     },

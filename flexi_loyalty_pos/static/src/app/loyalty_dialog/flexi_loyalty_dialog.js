@@ -2,7 +2,11 @@ import { Component, useState } from "@odoo/owl";
 import { Dialog } from "@web/core/dialog/dialog";
 import { _t } from "@web/core/l10n/translation";
 import { usePos } from "@point_of_sale/app/store/pos_hook";
-import { flexiLoyaltyCall, flexiLoyaltyLinesForServer } from "../flexi_loyalty_service";
+import {
+    flexiLoyaltyCall,
+    flexiLoyaltyClearTierDiscount,
+    flexiLoyaltyLinesForServer,
+} from "../flexi_loyalty_service";
 
 /**
  * Find a member (server-side search), enrol one, spend points with a code.
@@ -76,6 +80,7 @@ export class FlexiLoyaltyDialog extends Component {
     }
 
     removeMember() {
+        flexiLoyaltyClearTierDiscount(this.order);
         this.order.uiState.flexiLoyaltyMember = null;
         this.order.uiState.flexiLoyaltyPreview = null;
         this.state.member = null;
