@@ -37,16 +37,32 @@ def seed(env):
         [PARTNERS],
     )
     ids = [row[0] for row in cr.fetchall()]
+    # Columns other installed apps make mandatory (sale_stock, with the suite).
+    extra_cols, extra_vals, extra = "", "", {}
+    if "warehouse_id" in env["sale.order"]._fields:
+        warehouse = env["stock.warehouse"].search(
+            [("company_id", "=", env.company.id)], limit=1
+        )
+        extra_cols = ", warehouse_id, picking_policy"
+        extra_vals = ", %(warehouse)s, 'direct'"
+        extra = {"warehouse": warehouse.id}
     cr.execute(
-        """
+        f"""
         INSERT INTO sale_order (name, state, partner_id, partner_invoice_id,
-            partner_shipping_id, company_id, date_order, create_date, write_date)
+            partner_shipping_id, company_id, date_order, create_date,
+            write_date{extra_cols})
         SELECT 'BENCH' || p.id || '-' || k, 'sale', p.id, p.id, p.id, %(company)s,
                %(now)s::timestamp - ((p.id %% 60) + k * 45) * INTERVAL '1 day',
-               NOW(), NOW()
+               NOW(), NOW(){extra_vals}
           FROM unnest(%(ids)s::int[]) AS p(id), generate_series(0, %(per)s - 1) k
         """,
-        {"company": env.company.id, "now": NOW, "ids": ids, "per": ORDERS // PARTNERS},
+        {
+            "company": env.company.id,
+            "now": NOW,
+            "ids": ids,
+            "per": ORDERS // PARTNERS,
+            **extra,
+        },
     )
     cr.execute("ANALYZE res_partner")
     cr.execute("ANALYZE sale_order")

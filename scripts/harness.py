@@ -170,12 +170,18 @@ def database_server():
     With ``FM_PG_HOST`` set (docker compose's ``tests`` service) an existing
     server is used instead; the databases made on it are dropped at the end.
     """
-    if os.environ.get("FM_PG_HOST"):
-        with existing_server() as options:
-            yield options
-    else:
-        with throwaway_cluster() as options:
-            yield options
+    # Odoo's data dir (filestores) is private to the run as well: concurrent
+    # runs never share a filestore, and none is left behind.
+    data_dir = Path(tempfile.mkdtemp(prefix="fm-odoo-data-"))
+    try:
+        if os.environ.get("FM_PG_HOST"):
+            with existing_server() as options:
+                yield dict(options, data_dir=str(data_dir))
+        else:
+            with throwaway_cluster() as options:
+                yield dict(options, data_dir=str(data_dir))
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @contextmanager
@@ -290,6 +296,7 @@ def throwaway_cluster():
 
 def db_cli(server):
     args = [f"--{key}={server[key]}" for key in ("db_host", "db_port", "db_user")]
+    args.append(f"--data-dir={server['data_dir']}")
     if server["db_password"]:
         args.append(f"--db_password={server['db_password']}")
     return args
