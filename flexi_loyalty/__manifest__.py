@@ -37,5 +37,6 @@
     "demo": ["demo/flexi_loyalty_demo.xml"],
     "development_status": "Alpha",
     "installable": True,
+    "uninstall_hook": "uninstall_hook",
     "application": True,
 }

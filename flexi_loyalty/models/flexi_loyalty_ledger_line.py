@@ -1,6 +1,7 @@
+import json
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -15,6 +16,49 @@ MOVE_TYPES = [
 ]
 # Lines that add a dated "lot" of points; debits consume lots first-expiring-first.
 LOT_TYPES = {"earn", "pending", "bonus"}
+
+
+# Posting an earning runs at every order confirmation. As a PL/pgSQL function
+# its statements are planned once per connection instead of at every call,
+# and the check, the insert and the balance take one round trip.
+EARNING_FUNCTION = """
+CREATE OR REPLACE FUNCTION flexi_loyalty_post_earning(new_line jsonb, key_prefix text)
+RETURNS TABLE (line_id integer, subscription_id integer, balance integer)
+LANGUAGE plpgsql AS $$
+DECLARE
+    rec flexi_loyalty_ledger_line;
+    earlier integer;
+    active integer;
+BEGIN
+    rec := jsonb_populate_record(NULL::flexi_loyalty_ledger_line, new_line);
+    -- Earlier earnings of the document for this member, and those not undone.
+    SELECT COUNT(*),
+           COUNT(*) FILTER (WHERE l.points > COALESCE(
+               (SELECT -SUM(r.points) FROM flexi_loyalty_ledger_line r
+                 WHERE r.lot_line_id = l.id), 0))
+      INTO earlier, active
+      FROM flexi_loyalty_ledger_line l
+     WHERE l.res_id = rec.res_id AND l.res_model = rec.res_model
+       AND l.subscription_id = rec.subscription_id
+       AND l.move_type IN ('earn', 'pending');
+    IF active > 0 THEN
+        RETURN;
+    END IF;
+    rec.id := nextval('flexi_loyalty_ledger_line_id_seq');
+    rec.idempotency_key := key_prefix || earlier;
+    INSERT INTO flexi_loyalty_ledger_line SELECT rec.*
+        ON CONFLICT (idempotency_key) DO NOTHING;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+        UPDATE flexi_loyalty_subscription s
+           SET points_balance = COALESCE(s.points_balance, 0) + rec.points
+         WHERE s.id = rec.subscription_id
+        RETURNING rec.id, s.id, s.points_balance;
+END
+$$;
+"""
 
 
 class FlexiLoyaltyLedgerLine(models.Model):
@@ -41,7 +85,7 @@ class FlexiLoyaltyLedgerLine(models.Model):
     partner_id = fields.Many2one(
         "res.partner", "Customer", readonly=True, index=True, ondelete="restrict"
     )
-    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     move_type = fields.Selection(MOVE_TYPES, "Type", required=True, readonly=True)
     points = fields.Integer(required=True, readonly=True)
@@ -52,7 +96,7 @@ class FlexiLoyaltyLedgerLine(models.Model):
     available_date = fields.Datetime(
         "Spendable From", readonly=True, help="Pending points are spendable from then."
     )
-    is_lot = fields.Boolean(readonly=True, index=True)
+    is_lot = fields.Boolean(readonly=True)
     lot_line_id = fields.Many2one(
         "flexi.loyalty.ledger.line",
         "Reverses",
@@ -60,9 +104,10 @@ class FlexiLoyaltyLedgerLine(models.Model):
         index="btree_not_null",
         help="The earning this line reverses.",
     )
-    res_model = fields.Char("Source Model", readonly=True, index=True)
+    # Indexed together (see init): one index is cheaper at every posting.
+    res_model = fields.Char("Source Model", readonly=True)
     res_id = fields.Many2oneReference(
-        "Source ID", model_field="res_model", readonly=True, index=True
+        "Source ID", model_field="res_model", readonly=True
     )
     source_ref = fields.Reference(
         selection="_selection_source_ref",
@@ -72,7 +117,9 @@ class FlexiLoyaltyLedgerLine(models.Model):
     base_amount = fields.Monetary(
         "Amount", readonly=True, help="The money that earned, or was refunded."
     )
-    reward_id = fields.Many2one("flexi.loyalty.reward", readonly=True, index=True)
+    reward_id = fields.Many2one(
+        "flexi.loyalty.reward", readonly=True, index="btree_not_null"
+    )
     reason = fields.Char(readonly=True)
     user_id = fields.Many2one(
         "res.users", default=lambda self: self.env.user, readonly=True
@@ -87,6 +134,17 @@ class FlexiLoyaltyLedgerLine(models.Model):
             "This movement was already posted.",
         ),
     ]
+
+    def init(self):
+        # A document's movements are looked up at every posting and reversal.
+        tools.create_index(
+            self.env.cr,
+            "flexi_loyalty_ledger_line_source_index",
+            self._table,
+            ["res_id", "res_model"],
+        )
+        # Replaced at every update: the function copies the table's row type.
+        self.env.cr.execute(EARNING_FUNCTION)
 
     @api.model
     def _selection_source_ref(self):
@@ -145,7 +203,7 @@ class FlexiLoyaltyLedgerLine(models.Model):
                 "RETURNING id, subscription_id, points",
                 SQL(", ").join(SQL.identifier(col) for col in columns),
                 SQL(", ").join(
-                    SQL("(%s)", SQL(", ").join(row[col] for col in columns))
+                    SQL("(%s)", SQL(", ").join(SQL("%s", row[col]) for col in columns))
                     for row in rows
                 ),
             )
@@ -206,7 +264,7 @@ class FlexiLoyaltyLedgerLine(models.Model):
             unknown = set(vals) - set(row)
             if unknown:
                 raise ValueError(f"not ledger columns: {sorted(unknown)}")
-            rows.append({col: SQL("%s", value) for col, value in row.items()})
+            rows.append(row)
         return rows
 
     def _flexi_sync_balances(self, inserted):
@@ -250,41 +308,9 @@ class FlexiLoyaltyLedgerLine(models.Model):
         """
         row = self._flexi_rows([dict(vals, idempotency_key="-")])[0]
         del row["idempotency_key"]
-        columns = list(row)
         self.env.cr.execute(
-            SQL(
-                """
-                WITH prev AS (
-                    SELECT COUNT(*) AS n,
-                           COUNT(*) FILTER (WHERE l.points > COALESCE(
-                               (SELECT -SUM(r.points) FROM flexi_loyalty_ledger_line r
-                                 WHERE r.lot_line_id = l.id), 0)) AS active
-                      FROM flexi_loyalty_ledger_line l
-                     WHERE l.res_model = %(model)s AND l.res_id = %(res_id)s
-                       AND l.subscription_id = %(sub)s
-                       AND l.move_type IN ('earn', 'pending')
-                ), ins AS (
-                    INSERT INTO flexi_loyalty_ledger_line (%(columns)s, idempotency_key)
-                    SELECT %(values)s, %(prefix)s || prev.n
-                      FROM prev WHERE prev.active = 0
-                    ON CONFLICT (idempotency_key) DO NOTHING
-                    RETURNING id, subscription_id, points
-                ), upd AS (
-                    UPDATE flexi_loyalty_subscription s
-                       SET points_balance = COALESCE(s.points_balance, 0) + ins.points
-                      FROM ins WHERE s.id = ins.subscription_id
-                    RETURNING s.id, s.points_balance
-                )
-                SELECT ins.id, upd.id, upd.points_balance
-                  FROM ins JOIN upd ON upd.id = ins.subscription_id
-                """,
-                model=vals["res_model"],
-                res_id=vals["res_id"],
-                sub=vals["subscription_id"],
-                columns=SQL(", ").join(SQL.identifier(col) for col in columns),
-                values=SQL(", ").join(row[col] for col in columns),
-                prefix=key_prefix,
-            )
+            "SELECT * FROM flexi_loyalty_post_earning(%s::jsonb, %s)",
+            (json.dumps(row, default=str), key_prefix),
         )
         result = self.env.cr.fetchone()
         if not result:

@@ -564,8 +564,10 @@ class FlexiLoyaltySubscription(models.Model):
         Logs each upgrade or downgrade on the membership and tells the member.
         Returns the members whose tier changed.
         """
-        today = today or fields.Date.context_today(self)
         subs = self.filtered(lambda s: s.state == "active" and s.program_id.tier_ids)
+        if not subs:
+            return subs
+        today = today or fields.Date.context_today(self)
         stats = subs._flexi_tier_stats(today)
         changed = self.browse()
         for sub in subs:

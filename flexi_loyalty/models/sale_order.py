@@ -183,7 +183,8 @@ class SaleOrder(models.Model):
         if not sub or sub.state != "active":
             return self.env["flexi.loyalty.ledger.line"]
         points, amount = self._flexi_loyalty_points_for(program, sub)
-        return sub._flexi_earn(points, amount, source, _("Order %s", self.name))
+        # The order's reference says it all, in every language.
+        return sub._flexi_earn(points, amount, source, self.name)
 
     def _flexi_loyalty_reverse_all(self, reason):
         """Cancel: take back what the orders earned, give back what they spent."""
@@ -259,6 +260,8 @@ class SaleOrder(models.Model):
         self.ensure_one()
         best = self.env["flexi.loyalty.tier"]
         for program in self._flexi_loyalty_programs():
+            if not program.tier_ids:
+                continue
             sub = self._flexi_loyalty_subscription(program)
             if sub.state == "active" and (
                 sub.tier_id.discount_percent > best.discount_percent
