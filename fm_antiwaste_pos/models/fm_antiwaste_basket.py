@@ -55,9 +55,11 @@ class FmAntiwasteBasket(models.Model):
         the basket (``sold_twice``) and explained on the order's chatter.
         """
         self.ensure_one()
+        self._fm_lock()
+        # Read after the lock: a concurrent sync of the same order has committed.
+        self.invalidate_recordset(["pos_order_line_id", "pos_double_sale_line_ids"])
         if line in self.pos_order_line_id | self.pos_double_sale_line_ids:
             return  # the same order synced again
-        self._fm_lock()
         if self.state == "published":
             self._fm_sell(line)
             if float_compare(line.qty, 1.0, precision_digits=3) > 0:

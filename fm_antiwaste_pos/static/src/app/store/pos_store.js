@@ -9,7 +9,10 @@ patch(PosStore.prototype, {
             typeof vals.product_id === "number"
                 ? this.data.models["product.product"].get(vals.product_id)
                 : vals.product_id;
-        if (product?.fm_antiwaste_is_basket && !(await this.fmAntiwasteCanAddBasket(order, product))) {
+        if (
+            product?.fm_antiwaste_is_basket &&
+            !(await this.fmAntiwasteCanAddBasket(order, product))
+        ) {
             return;
         }
         const line = await super.addLineToOrder(...arguments);
