@@ -33,6 +33,7 @@ ADDONS = [
     "flexi_loyalty_pos",
     "fm_marketing",
     "fm_antiwaste",
+    "fm_antiwaste_pos",
     "fm_click_collect",
 ]
 ALLOWLIST = ROOT / "tests" / "odoo_log_allowlist.txt"

@@ -16,6 +16,7 @@ ADDONS = (
     "flexi_loyalty_pos",
     "fm_marketing",
     "fm_antiwaste",
+    "fm_antiwaste_pos",
     "fm_click_collect",
 )
 

@@ -20,6 +20,7 @@ EXPECTED_DEPENDS = {
     "flexi_loyalty_pos": {"flexi_loyalty", "point_of_sale"},
     "fm_marketing": {"flexi_loyalty", "sms", "phone_validation"},
     "fm_antiwaste": {"product_expiry", "sale_stock", "website_sale", "fm_marketing"},
+    "fm_antiwaste_pos": {"fm_antiwaste", "point_of_sale"},
     "fm_click_collect": {"website_sale_collect", "flexi_loyalty", "sms"},
 }
 REQUIRED_KEYS = {

@@ -331,9 +331,15 @@ class FmAntiwasteBasket(models.Model):
             self.invalidate_recordset(["state"])
 
     def _fm_sell(self, order_line):
+        """Sell the basket on ``order_line`` (a sale order line by default).
+
+        The selling document is read through small hooks (quantity, customer,
+        the field linking it) so another channel, e.g. the POS, reuses the
+        lock, the delivery and the unpublishing.
+        """
         self.ensure_one()
         self._fm_lock()
-        if self.state != "published" or order_line.product_uom_qty > 1:
+        if self.state != "published" or self._fm_sold_quantity(order_line) > 1:
             raise UserError(
                 _(
                     "The surprise basket %s is no longer available; each basket "
@@ -341,17 +347,38 @@ class FmAntiwasteBasket(models.Model):
                     self.name,
                 )
             )
-        order = order_line.order_id
+        self._fm_deliver(order_line)
+        self.write({"state": "sold", **self._fm_sold_vals(order_line)})
+        self.product_id.write(self._fm_product_off_sale_vals())
+
+    def _fm_sold_quantity(self, order_line):
+        return order_line.product_uom_qty
+
+    def _fm_customer(self, order_line):
+        return order_line.order_id.partner_shipping_id
+
+    def _fm_sold_vals(self, order_line):
+        """What links the basket to the document that sold it."""
+        return {"sale_line_id": order_line.id}
+
+    def _fm_deliver(self, order_line):
+        self.ensure_one()
         customers = self.env.ref("stock.stock_location_customers")
-        self._fm_move_contents(
+        return self._fm_move_contents(
             self.location_id,
             customers,
             _("Basket sold"),
-            partner=order.partner_shipping_id,
+            partner=self._fm_customer(order_line),
             picking_type=self.warehouse_id.out_type_id,
         )
-        self.write({"state": "sold", "sale_line_id": order_line.id})
-        self.product_id.write({"is_published": False, "sale_ok": False})
+
+    @api.model
+    def _fm_product_off_sale_vals(self):
+        vals = {"is_published": False, "sale_ok": False}
+        # point_of_sale is optional: take the basket off the tills too
+        if "available_in_pos" in self.env["product.product"]._fields:
+            vals["available_in_pos"] = False
+        return vals
 
     # ------------------------------------------------------------------
     # Alerts

@@ -1,0 +1,38 @@
+from odoo import fields, models
+
+from odoo.addons.fm_antiwaste.tools.cap import blended_unit_price
+
+
+class PosOrderLine(models.Model):
+    _inherit = "pos.order.line"
+
+    # Written by the server when the paid order is synced, never by the till.
+    fm_antiwaste_markdown_id = fields.Many2one(
+        "fm.antiwaste.markdown",
+        "Anti-Waste Markdown",
+        readonly=True,
+        index="btree_not_null",
+    )
+    fm_antiwaste_qty = fields.Float(
+        "Marked-Down Units",
+        readonly=True,
+        digits="Product Unit of Measure",
+        help="Units of this line the server counted at the anti-waste price "
+        "(the units left when the order reached it); the rest is full price.",
+    )
+
+    def _fm_antiwaste_prices(self, markdown_qty):
+        """(expected unit price, reduced price, normal price) of the line when
+        ``markdown_qty`` of its units are sold at the anti-waste price."""
+        self.ensure_one()
+        order = self.order_id
+        pricelist = order.pricelist_id
+        qty = self.qty or 1.0
+        date = order.date_order
+        reduced = pricelist._get_product_price(self.product_id, qty, date=date)
+        full = pricelist.with_context(fm_antiwaste_full_price=True)._get_product_price(
+            self.product_id, qty, date=date
+        )
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        expected = blended_unit_price(self.qty, markdown_qty, reduced, full, digits)
+        return expected, reduced, full
