@@ -224,7 +224,7 @@ class FmAntiwasteBasket(models.Model):
 
     @api.model
     def _fm_product_vals(self, name, price, value):
-        vals = {
+        return {
             "name": name,
             "type": "service",
             "list_price": price,
@@ -237,10 +237,6 @@ class FmAntiwasteBasket(models.Model):
             ),
             "invoice_policy": "order",
         }
-        # point_of_sale is optional: offer the basket at the counter when installed
-        if "available_in_pos" in self.env["product.product"]._fields:
-            vals["available_in_pos"] = True
-        return vals
 
     def _fm_move_contents(
         self, sources, destination, reason, partner=None, picking_type=None
@@ -374,11 +370,7 @@ class FmAntiwasteBasket(models.Model):
 
     @api.model
     def _fm_product_off_sale_vals(self):
-        vals = {"is_published": False, "sale_ok": False}
-        # point_of_sale is optional: take the basket off the tills too
-        if "available_in_pos" in self.env["product.product"]._fields:
-            vals["available_in_pos"] = False
-        return vals
+        return {"is_published": False, "sale_ok": False}
 
     # ------------------------------------------------------------------
     # Alerts

@@ -30,6 +30,15 @@ class FmAntiwasteBasket(models.Model):
 
     # ------------------------------------------------------------ selling
 
+    @api.model
+    def _fm_product_vals(self, name, price, value):
+        # Offered at the counter too.
+        return dict(super()._fm_product_vals(name, price, value), available_in_pos=True)
+
+    @api.model
+    def _fm_product_off_sale_vals(self):
+        return dict(super()._fm_product_off_sale_vals(), available_in_pos=False)
+
     def _fm_sold_quantity(self, order_line):
         if order_line._name == "pos.order.line":
             # The till sells one basket a line; extra units are recorded by
