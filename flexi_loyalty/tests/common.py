@@ -1,9 +1,50 @@
 from contextlib import contextmanager
 
+import psycopg2.errors
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.exceptions import UserError
 from odoo.tests import Form, TransactionCase
+from odoo.tools import mute_logger
+
+
+class TwoTransactionsMixin:
+    """Two real transactions racing, for a TransactionCase.
+
+    The test's own data is invisible to other cursors: such tests commit their
+    data through ``_env(cr)`` and remove it at the end.
+    """
+
+    def _env(self, cr):
+        # Never wait forever on a row another transaction holds.
+        cr.execute("SET lock_timeout = '10s'")
+        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+
+    @contextmanager
+    def _two_transactions(self):
+        cr1, cr2 = self.registry.cursor(), self.registry.cursor()
+        try:
+            yield self._env(cr1), self._env(cr2)
+        finally:
+            cr1.close()
+            cr2.close()
+
+    def _refusal(self, env, call):
+        """Run ``call`` in ``env``'s transaction, then roll it back.
+
+        Returns the error that refused it (a failed row lock or a UserError),
+        or None when it went through.
+        """
+        try:
+            # A refused FOR UPDATE is logged by the SQL layer; expected here.
+            with mute_logger("odoo.sql_db"):
+                call()
+        except (psycopg2.errors.SerializationFailure, UserError) as error:
+            return error
+        finally:
+            env.cr.rollback()
+        return None
 
 
 class FlexiLoyaltyCommon(TransactionCase):

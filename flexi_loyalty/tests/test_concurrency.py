@@ -1,22 +1,11 @@
-import psycopg2.errors
-
-from odoo import SUPERUSER_ID, api
-from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
 
-from .common import FlexiLoyaltyCommon
+from .common import FlexiLoyaltyCommon, TwoTransactionsMixin
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrency(FlexiLoyaltyCommon):
-    """Real transactions: the test's own data is invisible to other cursors,
-    so this test commits its own data and removes it at the end."""
-
-    def _env(self, cr):
-        # Never wait forever on a row the test transaction might hold.
-        cr.execute("SET lock_timeout = '10s'")
-        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+class TestConcurrency(TwoTransactionsMixin, FlexiLoyaltyCommon):
+    """Two redemptions of the same points in two real transactions."""
 
     def _setup_committed(self):
         with self.registry.cursor() as cr:
@@ -90,9 +79,7 @@ class TestConcurrency(FlexiLoyaltyCommon):
     def test_two_redemptions_at_once_leave_one_and_no_negative_balance(self):
         ids = self._setup_committed()
         self.addCleanup(self._cleanup, ids)
-        cr1, cr2 = self.registry.cursor(), self.registry.cursor()
-        try:
-            env1, env2 = self._env(cr1), self._env(cr2)
+        with self._two_transactions() as (env1, env2):
             subs = []
             for env in (env1, env2):
                 sub = env["flexi.loyalty.subscription"].browse(ids["member"])
@@ -104,19 +91,11 @@ class TestConcurrency(FlexiLoyaltyCommon):
             reward1 = env1["flexi.loyalty.reward"].browse(ids["reward"])
             reward2 = env2["flexi.loyalty.reward"].browse(ids["reward"])
             order1._flexi_loyalty_redeem(subs[0], reward1)
-            cr1.commit()
-            refused = None
-            try:
-                # The refused FOR UPDATE is logged by the SQL layer; expected here.
-                with mute_logger("odoo.sql_db"):
-                    order2._flexi_loyalty_redeem(subs[1], reward2)
-            except (psycopg2.errors.SerializationFailure, UserError) as error:
-                refused = error
-            cr2.rollback()
+            env1.cr.commit()
+            refused = self._refusal(
+                env2, lambda: order2._flexi_loyalty_redeem(subs[1], reward2)
+            )
             self.assertTrue(refused, "the second redemption must fail")
-        finally:
-            cr1.close()
-            cr2.close()
         with self.registry.cursor() as cr:
             env = self._env(cr)
             sub = env["flexi.loyalty.subscription"].browse(ids["member"])

@@ -3,21 +3,16 @@ import time
 
 import psycopg2.errors
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import mute_logger
+
+from odoo.addons.flexi_loyalty.tests.common import TwoTransactionsMixin
 
 
 @tagged("post_install", "-at_install")
-class TestBasketConcurrency(TransactionCase):
-    """Real transactions: the test's own data is invisible to other cursors,
-    so this test commits its own data and removes it at the end."""
-
-    def _env(self, cr):
-        # Never wait forever on a row the other transaction might hold.
-        cr.execute("SET lock_timeout = '10s'")
-        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+class TestBasketConcurrency(TwoTransactionsMixin, TransactionCase):
+    """Two customers confirm the last basket in two real transactions."""
 
     def _setup_committed(self):
         with self.registry.cursor() as cr:
@@ -161,10 +156,8 @@ class TestBasketConcurrency(TransactionCase):
     def test_two_customers_confirming_the_last_basket_only_one_gets_it(self):
         ids = self._setup_committed()
         self.addCleanup(self._cleanup, ids)
-        cr1, cr2 = self.registry.cursor(), self.registry.cursor()
         outcome = {}
-        try:
-            env1, env2 = self._env(cr1), self._env(cr2)
+        with self._two_transactions() as (env1, env2):
             for env in (env1, env2):
                 # Both customers see the basket on offer before either confirms.
                 basket = env["fm.antiwaste.basket"].browse(ids["basket"])
@@ -174,17 +167,11 @@ class TestBasketConcurrency(TransactionCase):
             order1.action_confirm()  # holds the basket row lock, not committed
 
             def confirm_second():
-                try:
-                    # The refused FOR UPDATE is logged by the SQL layer.
-                    with mute_logger("odoo.sql_db"):
-                        order2.action_confirm()
-                    outcome["second"] = "confirmed"
-                except (psycopg2.errors.SerializationFailure, UserError) as error:
-                    outcome["second"] = error
-                finally:
-                    cr2.rollback()
+                outcome["second"] = (
+                    self._refusal(env2, order2.action_confirm) or "confirmed"
+                )
 
-            pid2 = cr2._cnx.get_backend_pid()
+            pid2 = env2.cr._cnx.get_backend_pid()
             thread = threading.Thread(target=confirm_second)
             thread.start()
             with self.registry.cursor() as watcher:
@@ -194,12 +181,9 @@ class TestBasketConcurrency(TransactionCase):
                     time.sleep(0.05)
             # The second confirmation waits on the row lock of the first.
             self.assertTrue(thread.is_alive(), outcome.get("second"))
-            cr1.commit()
+            env1.cr.commit()
             thread.join(15)
             self.assertFalse(thread.is_alive())
-        finally:
-            cr1.close()
-            cr2.close()
         self.assertIsInstance(
             outcome.get("second"),
             psycopg2.errors.SerializationFailure | UserError,

@@ -1,18 +1,15 @@
 import psycopg2.errors
 
-from odoo import SUPERUSER_ID, Command, api
-from odoo.exceptions import UserError
+from odoo import Command
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.flexi_loyalty.tests.common import TwoTransactionsMixin
+
 
 @tagged("post_install", "-at_install")
-class TestSlotConcurrency(TransactionCase):
+class TestSlotConcurrency(TwoTransactionsMixin, TransactionCase):
     """Two real transactions take the last place of a slot at once."""
-
-    def _env(self, cr):
-        cr.execute("SET lock_timeout = '10s'")
-        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
 
     def _setup_committed(self):
         with self.registry.cursor() as cr:
@@ -72,27 +69,16 @@ class TestSlotConcurrency(TransactionCase):
     def test_two_checkouts_for_the_last_place_book_it_once(self):
         ids = self._setup_committed()
         self.addCleanup(self._cleanup, ids)
-        cr1, cr2 = self.registry.cursor(), self.registry.cursor()
-        try:
-            env1, env2 = self._env(cr1), self._env(cr2)
+        with self._two_transactions() as (env1, env2):
             order1 = env1["sale.order"].browse(ids["orders"][0])
             order2 = env2["sale.order"].browse(ids["orders"][1])
             # Both see one free place before either books.
             self.assertEqual(order1.fm_cc_slot_id.remaining, 1)
             self.assertEqual(order2.fm_cc_slot_id.remaining, 1)
             order1._fm_cc_book_slot()
-            cr1.commit()
-            refused = None
-            try:
-                with mute_logger("odoo.sql_db"):
-                    order2._fm_cc_book_slot()
-            except (psycopg2.errors.SerializationFailure, UserError) as error:
-                refused = error
-            cr2.rollback()
+            env1.cr.commit()
+            refused = self._refusal(env2, order2._fm_cc_book_slot)
             self.assertTrue(refused, "the second booking must fail")
-        finally:
-            cr1.close()
-            cr2.close()
         with self.registry.cursor() as cr:
             env = self._env(cr)
             slot = env["fm.click_collect.slot"].browse(ids["slot"])
