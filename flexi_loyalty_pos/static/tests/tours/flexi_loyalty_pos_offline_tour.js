@@ -1,12 +1,15 @@
 import * as Chrome from "@point_of_sale/../tests/tours/utils/chrome_util";
 import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
 import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
-import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
-import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
 import { ConnectionLostError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
-
-const dialog = ".o_flexi_loyalty_dialog";
+import {
+    closeLoyalty,
+    dialog,
+    openLoyalty,
+    payCash,
+    searchMember,
+} from "@flexi_loyalty_pos/../tests/tours/utils/flexi_loyalty_util";
 
 registry.category("web_tour.tours").add("flexi_loyalty_pos_offline_tour", {
     steps: () =>
@@ -14,19 +17,8 @@ registry.category("web_tour.tours").add("flexi_loyalty_pos_offline_tour", {
             Chrome.startPoS(),
             Dialog.confirm("Open Register"),
             ProductScreen.addOrderline("Couscous Royal", "2"),
-            {
-                content: "Open loyalty",
-                trigger: ".o_flexi_loyalty_button",
-                run: "click",
-            },
-            {
-                trigger: `${dialog} .o_flexi_loyalty_search`,
-                run: "edit 0550 12 34 56",
-            },
-            {
-                trigger: `${dialog} .o_flexi_loyalty_search_button`,
-                run: "click",
-            },
+            openLoyalty(),
+            searchMember("0550 12 34 56"),
             {
                 content: "The member is selected while online",
                 trigger: `${dialog} .o_flexi_loyalty_result:contains(Amina Benali)`,
@@ -61,10 +53,7 @@ registry.category("web_tour.tours").add("flexi_loyalty_pos_offline_tour", {
                 content: "The cashier reads why",
                 trigger: `${dialog} .o_flexi_loyalty_error:contains(The server cannot be reached)`,
             },
-            {
-                trigger: ".modal .o_flexi_loyalty_close",
-                run: "click",
-            },
+            closeLoyalty(),
             {
                 content: "No reward line was added",
                 trigger: ".product-screen:not(:has(.orderline:contains(Bon de 500)))",
@@ -75,10 +64,7 @@ registry.category("web_tour.tours").add("flexi_loyalty_pos_offline_tour", {
                 run: "click",
             },
             ProductScreen.totalAmountIs("1,900.00"),
-            ProductScreen.clickPayButton(),
-            PaymentScreen.clickPaymentMethod("Cash"),
-            PaymentScreen.clickValidate(),
-            ReceiptScreen.isShown(),
+            payCash(),
             {
                 content: "The server accepted the order and credited the points",
                 trigger: ".o_flexi_loyalty_receipt_earned:contains(19)",
