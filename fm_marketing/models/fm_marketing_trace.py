@@ -61,6 +61,9 @@ class FmMarketingTrace(models.Model):
             ("invalid_number", "Invalid Number"),
             ("no_email", "No Valid Email"),
             ("blacklisted", "Opted Out (Blacklist)"),
+            ("no_consent", "Consent Withdrawn"),
+            ("archived", "Customer Archived"),
+            ("other_company", "Customer of Another Company"),
             ("frequency", "Frequency Cap"),
         ]
     )
@@ -123,11 +126,8 @@ class FmMarketingTrace(models.Model):
         the quiet hours. Everything is created in batches.
         """
         partners = self.env["res.partner"].browse([row[0] for row in rows])
-        partners.fetch(
-            ["name", "mobile", "phone", "email", "email_normalized", "country_id"]
-        )
         keys = dict(rows)
-        addresses, skipped = self._fm_addresses(campaign, partners)
+        addresses, skipped = self._fm_refusals(campaign, partners)
         capped = self._fm_capped_partners(campaign, partners, now)
         send_date = now
         if campaign.channel == "sms":
@@ -172,6 +172,41 @@ class FmMarketingTrace(models.Model):
         return traces
 
     @api.model
+    def _fm_refusals(self, campaign, partners):
+        """({partner id: number or email}, {partner id: reason not to send}).
+
+        The one rule deciding whether ``partners`` may get ``campaign``'s
+        message now: checked when the message is written and again when
+        quiet hours release it, since a customer may have opted out between.
+        """
+        partners.fetch(
+            [
+                *("name", "mobile", "phone", "email", "email_normalized"),
+                *("country_id", "active", "company_id"),
+                campaign._fm_consent_column(),
+            ]
+        )
+        addresses, refused = self._fm_addresses(campaign, partners)
+        for partner in partners:
+            reason = self._fm_partner_refusal(campaign, partner)
+            if reason:
+                refused[partner.id] = reason
+        return addresses, refused
+
+    @api.model
+    def _fm_partner_refusal(self, campaign, partner):
+        """Why ``partner`` may not get ``campaign``'s messages, or False."""
+        if not partner.active:
+            return "archived"
+        if partner.company_id and (
+            partner.company_id not in campaign.company_id.parent_ids
+        ):
+            return "other_company"
+        if not partner[campaign._fm_consent_column()]:
+            return "no_consent"
+        return False
+
+    @api.model
     def _fm_addresses(self, campaign, partners):
         """({partner id: number or email}, {partner id: skip reason})."""
         addresses, skipped = {}, {}
@@ -189,26 +224,27 @@ class FmMarketingTrace(models.Model):
                     addresses[partner.id] = raw
                 else:
                     addresses[partner.id] = number
-            blacklisted = self._fm_blacklisted("phone_blacklist", "number", addresses)
         else:
             for partner in partners:
                 if partner.email_normalized:
                     addresses[partner.id] = partner.email_normalized
                 else:
                     skipped[partner.id] = "no_email"
-            blacklisted = self._fm_blacklisted("mail_blacklist", "email", addresses)
-        for partner_id in blacklisted:
+        for partner_id in self._fm_blacklisted(campaign.channel, addresses):
             skipped.setdefault(partner_id, "blacklisted")
         return addresses, skipped
 
     @api.model
-    def _fm_blacklisted(self, table, column, addresses):
-        """Partner ids whose address is on Odoo's active blacklist (one query)."""
+    def _fm_blacklisted(self, channel, addresses):
+        """Keys of ``addresses`` {key: number or email} on Odoo's active
+        blacklist of ``channel`` (one query)."""
         if not addresses:
             return set()
-        self.env[
-            "phone.blacklist" if table == "phone_blacklist" else "mail.blacklist"
-        ].flush_model()
+        model, table, column = {
+            "sms": ("phone.blacklist", "phone_blacklist", "number"),
+            "email": ("mail.blacklist", "mail_blacklist", "email"),
+        }[channel]
+        self.env[model].flush_model()
         self.env.cr.execute(
             f"SELECT {column} FROM {table} WHERE active AND {column} = ANY(%s)",
             [list(set(addresses.values()))],
@@ -347,9 +383,45 @@ class FmMarketingTrace(models.Model):
         )
         for batch in self.env["fm.marketing.campaign"]._fm_split(traces):
             with self.env.cr.savepoint():
-                batch._fm_queue_messages()
+                batch._fm_recheck_held()._fm_queue_messages()
             self.env["fm.marketing.campaign"]._fm_commit()
         return traces
+
+    def _fm_recheck_held(self):
+        """The held traces whose customer may still get them, now.
+
+        The others (opted out, consent withdrawn, archived, moved to another
+        company, number gone since the hold) are skipped with the reason.
+        Customers who changed their number get the message on the new one.
+        """
+        allowed, refused = self.browse(), {}
+        for campaign, traces in self.grouped("campaign_id").items():
+            addresses, reasons = self._fm_refusals(campaign, traces.partner_id)
+            held = {t.id: t.recipient for t in traces if t.recipient}
+            held_listed = self._fm_blacklisted(campaign.channel, held)
+            for trace in traces:
+                partner_id = trace.partner_id.id
+                reason = reasons.get(partner_id) or (
+                    "blacklisted" if trace.id in held_listed else False
+                )
+                if reason:
+                    refused[reason] = refused.get(reason, self.browse()) | trace
+                    continue
+                if trace.recipient != addresses[partner_id]:
+                    trace.recipient = addresses[partner_id]
+                allowed |= trace
+        for reason, traces in refused.items():
+            traces._fm_skip(reason)
+        return allowed
+
+    def _fm_skip(self, reason):
+        """Not sent, for ``reason``: the code it carried is withdrawn too."""
+        self.write({"state": "skipped", "skip_reason": reason})
+        # ``sudo``: vouchers are loyalty records; these were issued for these
+        # unsent messages only, never shown to their owner.
+        self.voucher_id.sudo().filtered(lambda v: v.state == "valid").write(
+            {"state": "cancelled"}
+        )
 
     # ------------------------------------------------------------ feedback
 

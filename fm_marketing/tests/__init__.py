@@ -1,5 +1,6 @@
 from . import (
     test_campaign_validation,
+    test_held_messages,
     test_idempotency,
     test_offer,
     test_portal,
