@@ -155,7 +155,11 @@ class PosSession(models.Model):
                 ["|", ("mobile", "=", phone), ("phone", "=", phone)], limit=1
             )
         if not partner and email:
-            partner = Partner.search([("email", "=ilike", email)], limit=1)
+            # Exactly this address, whatever its case: "%" and "_" are
+            # characters of the address, never wildcards.
+            partner = Partner.search(
+                [("email_normalized", "=", email_normalize(email))], limit=1
+            )
         # sudo: cashiers may lack the contact creation right; the till only
         # creates a customer from a checked name, mobile and email.
         return partner or Partner.sudo().create(

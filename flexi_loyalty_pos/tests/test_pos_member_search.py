@@ -105,3 +105,28 @@ class TestPosMemberSearch(FlexiLoyaltyPosCommon):
                 {"name": "Karim Haddad", "phone": "0661 23 45 67", "consent": False}
             )
         self.assertEqual(self.env["res.partner"].search_count([]), partners)
+
+    def test_attack_enrol_with_wildcard_email_hands_out_no_other_customer(self):
+        """A cashier enrols "Karim" with "%@%" or "amin_@example.com" as his
+        email: each is one address, never a pattern matching Amina's."""
+        session = self._open_session().with_user(self.pos_user)
+        for typed in ("%@%", "%@example.com", "amin_@example.com", "_mina@example.com"):
+            with self.mockSMSGateway():
+                members = session.flexi_loyalty_enroll(
+                    {"name": "Karim Haddad", "email": typed, "consent": True}
+                )
+            sub = self.env["flexi.loyalty.subscription"].browse(members[0]["id"])
+            self.assertEqual(sub.partner_id.name, "Karim Haddad", typed)
+            self.assertEqual(sub.partner_id.email, typed)
+            self.assertNotEqual(sub, self.member, typed)
+            self.assertNotIn("Amina", json.dumps(members), typed)
+
+    def test_enrol_with_known_email_in_other_case_finds_that_customer(self):
+        session = self._open_session().with_user(self.pos_user)
+        partners = self.env["res.partner"].search_count([])
+        with self.mockSMSGateway():
+            members = session.flexi_loyalty_enroll(
+                {"name": "Amina", "email": " AMINA@Example.COM ", "consent": True}
+            )
+        self.assertEqual([m["id"] for m in members], self.member.ids)
+        self.assertEqual(self.env["res.partner"].search_count([]), partners)
