@@ -1,7 +1,7 @@
 {
     "name": "Flexi Loyalty - Point of Sale",
     "summary": "Flexi Loyalty at the till: find members by phone, server-side earning, OTP redemption",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Point of Sale",
     "license": "LGPL-3",
     "author": "Fidelity Mart",
@@ -11,6 +11,8 @@
         "security/ir.model.access.csv",
         "security/flexi_loyalty_pos_security.xml",
         "data/flexi_loyalty_pos_data.xml",
+        "data/flexi_loyalty_pos_cron.xml",
+        "views/flexi_loyalty_subscription_views.xml",
         "views/pos_order_views.xml",
         "views/res_config_settings_views.xml",
     ],

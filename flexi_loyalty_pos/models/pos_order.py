@@ -140,6 +140,21 @@ class PosOrder(models.Model):
         for line in self.lines.filtered("flexi_loyalty_token"):
             Redemption._flexi_from_token(line.flexi_loyalty_token)._flexi_consume(self)
 
+    def _flexi_loyalty_ledger_lines(self, move_types):
+        """The order's points movements: its own, and the points of the
+        rewards it took over (held by their redemption)."""
+        Line = self.env["flexi.loyalty.ledger.line"]
+        lines = Line._flexi_source_lines(self, move_types)
+        if "redeem" in move_types:
+            # sudo: redemptions and their debits are written by the server.
+            lines |= (
+                self.env["flexi.loyalty.pos.redemption"]
+                .sudo()
+                .search([("pos_order_id", "in", self.ids), ("state", "=", "used")])
+                .ledger_line_id
+            )
+        return lines
+
     def _flexi_loyalty_member(self, program, enroll=False):
         """The customer's membership of ``program`` (auto-enrolment if set).
 
@@ -198,7 +213,6 @@ class PosOrder(models.Model):
         refund_lines = self.lines.filtered("refunded_orderline_id")
         if not refund_lines:
             return
-        Line = self.env["flexi.loyalty.ledger.line"]
         reward_products = self._flexi_loyalty_reward_products()
         goods_lines = refund_lines.filtered(
             lambda ln: (
@@ -211,8 +225,14 @@ class PosOrder(models.Model):
             mine = goods_lines.filtered(
                 lambda ln, o=origin: ln.refunded_orderline_id.order_id == o
             )
-            history = Line._flexi_source_lines(origin, ["earn", "pending", "redeem"])
+            history = origin._flexi_loyalty_ledger_lines(["earn", "pending", "redeem"])
             refunded_incl = abs(sum(ln._flexi_loyalty_amounts()[1] for ln in mine))
+            sold_incl = sum(
+                ln._flexi_loyalty_amounts()[1]
+                for ln in origin.lines
+                if not ln.flexi_loyalty_token and ln.qty > 0
+            )
+            refunded_share = min(1.0, refunded_incl / sold_incl) if sold_incl else 1.0
             for program in history.program_id:
                 earned = history.filtered(
                     lambda ln, p=program: (
@@ -236,19 +256,21 @@ class PosOrder(models.Model):
                 earned._flexi_reverse(
                     f"pos.order,{self.id}", reason, refund_amount=base, source=source
                 )
-                spent._flexi_reverse(
-                    f"pos.order,{self.id}",
-                    reason,
-                    refund_amount=refunded_incl,
-                    source=source,
-                )
+                # The points were held on the goods known when the reward was
+                # asked: give back the share of the goods sold that is refunded.
+                for line in spent:
+                    line._flexi_reverse(
+                        f"pos.order,{self.id}",
+                        reason,
+                        refund_amount=line.base_amount * refunded_share,
+                        source=source,
+                    )
 
     def _flexi_loyalty_write_summary(self):
         """Store what the receipt prints: earned, used, balance, next expiry."""
         self.ensure_one()
-        Line = self.env["flexi.loyalty.ledger.line"]
-        lines = Line._flexi_source_lines(
-            self, ["earn", "pending", "redeem", "reversal"]
+        lines = self._flexi_loyalty_ledger_lines(
+            ["earn", "pending", "redeem", "reversal"]
         )
         earned = sum(
             ln.points

@@ -17,6 +17,15 @@ class PosSession(models.Model):
             "flexi.loyalty.reward",
         ]
 
+    def _validate_session(self, *args, **kwargs):
+        result = super()._validate_session(*args, **kwargs)
+        if self.state == "closed":
+            # Rewards accepted but never paid for give their points back.
+            self.env["flexi.loyalty.pos.redemption"].sudo().search(
+                [("session_id", "=", self.id), ("state", "=", "verified")]
+            )._flexi_release()
+        return result
+
     # ------------------------------------------------------------ helpers
 
     def _flexi_loyalty_check_open(self):
@@ -240,7 +249,8 @@ class PosSession(models.Model):
                     asked=reward.points_cost,
                 )
             )
-        amount = self._flexi_loyalty_reward_amount(reward, lines)
+        goods = self._flexi_loyalty_goods_amount(lines)
+        amount = self._flexi_loyalty_reward_amount(reward, goods)
         # sudo: redemptions are written by the server only (no create right
         # for cashiers), after the checks above.
         redemption = (
@@ -253,6 +263,7 @@ class PosSession(models.Model):
                     "reward_id": reward.id,
                     "points": reward.points_cost,
                     "amount": amount,
+                    "base_amount": goods,
                     "product_id": reward.reward_product_id.id,
                 }
             )
@@ -278,15 +289,18 @@ class PosSession(models.Model):
             return f"{user[:2]}***@{domain}"
         return f"***{destination[-4:]}"
 
-    def _flexi_loyalty_reward_amount(self, reward, lines):
-        """Tax-included value of ``reward`` on an order of ``lines``."""
+    def _flexi_loyalty_goods_amount(self, lines):
+        """Tax-included value of the order's ``lines`` without its rewards."""
         goods = 0.0
         for vals in lines:
             product = self.env["product.product"].browse(vals.get("product_id"))
             if vals.get("flexi_loyalty_token") or not product.exists():
                 continue
             goods += self._flexi_loyalty_amounts(vals, product)[1]
-        goods = self.currency_id.round(goods)
+        return self.currency_id.round(goods)
+
+    def _flexi_loyalty_reward_amount(self, reward, goods):
+        """Tax-included value of ``reward`` on an order of ``goods``."""
         if reward.reward_type == "discount":
             amount = self.currency_id.round(goods * reward.discount_percent / 100)
         else:

@@ -1,5 +1,6 @@
 from . import (
     test_pos_member_search,
+    test_pos_points_hold,
     test_pos_redemption,
     test_pos_sync,
     test_pos_tier_discount,

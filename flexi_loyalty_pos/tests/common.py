@@ -125,10 +125,28 @@ class FlexiLoyaltyPosCommon(TestPointOfSaleHttpCommon, MockSMS):
             "state": state,
         }
 
-    def _sync(self, order_vals):
+    def _sync(self, order_vals, user=None):
         """Sync one order as the till does; returns the pos.order."""
-        result = self.env["pos.order"].sync_from_ui([dict(order_vals)])
+        Order = self.env["pos.order"].with_user(user) if user else self.env["pos.order"]
+        result = Order.sync_from_ui([dict(order_vals)])
         return self.env["pos.order"].browse(result["pos.order"][0]["id"])
+
+    def _reward_order(self, session, reward_line, qty=3):
+        """A paid order of ``qty`` couscous with the accepted reward line."""
+        product = self.env["product.product"].browse(reward_line["product_id"])
+        return self._ui_order(
+            session,
+            [
+                self._line(self.couscous, qty),
+                self._line(
+                    product,
+                    1,
+                    price_unit=reward_line["price_unit"],
+                    flexi_loyalty_token=reward_line["token"],
+                ),
+            ],
+            partner=self.customer,
+        )
 
     @contextmanager
     def _known_code(self):

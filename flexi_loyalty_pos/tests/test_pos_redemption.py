@@ -8,22 +8,6 @@ from .common import KNOWN_CODE, FlexiLoyaltyPosCommon
 
 @tagged("post_install", "-at_install")
 class TestPosRedemption(FlexiLoyaltyPosCommon):
-    def _reward_order(self, session, reward_line, qty=3):
-        product = self.env["product.product"].browse(reward_line["product_id"])
-        return self._ui_order(
-            session,
-            [
-                self._line(self.couscous, qty),
-                self._line(
-                    product,
-                    1,
-                    price_unit=reward_line["price_unit"],
-                    flexi_loyalty_token=reward_line["token"],
-                ),
-            ],
-            partner=self.customer,
-        )
-
     def test_code_sent_by_sms_unlocks_the_reward_and_sync_spends_points(self):
         session = self._open_session().with_user(self.pos_user)
         lines = [self._line(self.couscous, 3)]
@@ -41,7 +25,7 @@ class TestPosRedemption(FlexiLoyaltyPosCommon):
         line = session.flexi_loyalty_verify_code(asked["redemption_id"], KNOWN_CODE)
         self.assertEqual(line["price_unit"], -500.0)
         self.assertTrue(line["token"])
-        self.assertEqual(self._balance(), 300, "nothing spent before the sale")
+        self.assertEqual(self._balance(), 200, "held as soon as accepted")
         order = self._sync(self._reward_order(session, line))
         self.assertEqual(order.amount_total, 2500.0)
         self.assertEqual(order.flexi_loyalty_points_used, 100)

@@ -62,7 +62,11 @@ registry.category("web_tour.tours").add("flexi_loyalty_pos_redeem_tour", {
                 run: "click",
             },
             {
-                trigger: `${dialog} .o_flexi_loyalty_info:contains(Bon de 500)`,
+                trigger: `${dialog} .o_flexi_loyalty_info:contains(Bon de 500):contains(held)`,
+            },
+            {
+                content: "The points are held as soon as the reward is accepted",
+                trigger: `${dialog} .o_flexi_loyalty_balance:contains(200)`,
             },
             closeLoyalty(),
             ProductScreen.totalAmountIs("1,500.00"),

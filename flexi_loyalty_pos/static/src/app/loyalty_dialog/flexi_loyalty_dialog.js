@@ -174,7 +174,9 @@ export class FlexiLoyaltyDialog extends Component {
             false
         );
         this.state.redemption = null;
-        this.state.info = _t("%(reward)s added: %(points)s points will be spent.", {
+        // The server holds the points from now on: show what is left.
+        await this.refreshMember();
+        this.state.info = _t("%(reward)s added: %(points)s points are held for this order.", {
             reward: line.name,
             points: line.points,
         });
