@@ -418,7 +418,12 @@ def report_bad(bad, log_path):
 def odoo_suite(odoo_cmd, addons, tags, keep_log):
     allow = load_allowlist()
     with database_server() as server:
-        log_path = Path(keep_log)
+        if keep_log:
+            log_path = Path(keep_log)
+        else:
+            fd, name = tempfile.mkstemp(prefix="fm-odoo-test-", suffix=".log")
+            os.close(fd)
+            log_path = Path(name)
         db = unique_db(server, "fm_test")
         rc = run_odoo(odoo_cmd, server, db, addons, log_path, tags=tags)
         bad, counts, seen = check_log(log_path, allow)
@@ -531,9 +536,8 @@ def main():
     test.add_argument(
         "--tags", default="", help="Odoo --test-tags, e.g. /flexi_loyalty"
     )
-    test.add_argument(
-        "--log", default=str(Path(tempfile.gettempdir()) / "fm-odoo-test.log")
-    )
+    # One log per run: runs side by side never write over each other's.
+    test.add_argument("--log", default="")
     test.add_argument("pytest_args", nargs="*")
     install = sub.add_parser("install")
     install.add_argument("--addons", default="")

@@ -155,3 +155,13 @@ def test_resend_allowed_again_when_window_slides():
 
 def test_expiry_for():
     assert expiry_for(SENT) == datetime(2025, 6, 2, 10, 5, 0)
+
+
+def test_server_secret_is_part_of_the_key(issued):
+    secret = "server-side-secret"
+    sealed = hash_code(issued["code"], issued["salt"], BINDING, secret)
+    # What a copy of the codes' table holds (salt, hash) is not enough.
+    assert sealed != hash_code(issued["code"], issued["salt"], BINDING)
+    assert check(issued, code_hash=sealed, secret=secret) == "ok"
+    assert check(issued, code_hash=sealed) == "invalid"
+    assert check(issued, code_hash=sealed, secret="other") == "invalid"

@@ -1,5 +1,6 @@
 from . import (
     account_move,
+    flexi_loyalty_guarded_mixin,
     flexi_loyalty_ledger_line,
     flexi_loyalty_otp,
     flexi_loyalty_program,

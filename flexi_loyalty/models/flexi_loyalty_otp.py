@@ -71,7 +71,7 @@ class FlexiLoyaltyOtp(models.Model):
     code_hash = fields.Char(readonly=True, groups="base.group_system")
     sent_date = fields.Datetime(default=fields.Datetime.now, readonly=True)
     expiry_date = fields.Datetime("Valid Until", readonly=True)
-    attempts = fields.Integer("Wrong Attempts", readonly=True)
+    attempts = fields.Integer("Wrong Attempts", default=0, readonly=True)
     last_attempt_date = fields.Datetime(readonly=True)
     used_date = fields.Datetime(readonly=True)
     user_id = fields.Many2one(
@@ -84,6 +84,21 @@ class FlexiLoyaltyOtp(models.Model):
     @api.model
     def _flexi_document_ref(self, document):
         return f"{document._name},{document.id}" if document else ""
+
+    @api.model
+    def _flexi_secret(self):
+        """The server's key mixed into every code's HMAC, made on first use.
+
+        Kept in the system parameters, not in the codes' table: a copy of
+        that table alone reveals no code. ``sudo``: system parameters are
+        administrators' data; only this method reads the key.
+        """
+        ICP = self.env["ir.config_parameter"].sudo()
+        secret = ICP.get_param("flexi_loyalty.otp_secret")
+        if not secret:
+            secret = otp_rules.new_salt() + otp_rules.new_salt()
+            ICP.set_param("flexi_loyalty.otp_secret", secret)
+        return secret
 
     @api.model
     def _flexi_binding(self, subscription, reward, points, document):
@@ -141,7 +156,7 @@ class FlexiLoyaltyOtp(models.Model):
                     minutes=otp_rules.RESEND_WINDOW_SECONDS // 60,
                 )
             )
-        previous.filtered(lambda o: o.state == "pending").write({"state": "cancelled"})
+        previous.filtered(lambda o: o.state == "pending")._flexi_cancel()
         code = otp_rules.generate_code()
         salt = otp_rules.new_salt()
         otp = Otp.create(
@@ -156,6 +171,7 @@ class FlexiLoyaltyOtp(models.Model):
                     code,
                     salt,
                     self._flexi_binding(subscription, reward, points, document),
+                    self._flexi_secret(),
                 ),
                 "sent_date": now,
                 "expiry_date": otp_rules.expiry_for(now),
@@ -238,9 +254,9 @@ class FlexiLoyaltyOtp(models.Model):
 
         The redemption about to happen (reward, points, document) is part of
         the hash: a code sent for another one never matches. A success marks
-        the code used; every attempt is logged on the member, and a failed one
-        is counted in its own transaction so that rolling back the caller's
-        does not give the guesser another try.
+        the code used (once: a concurrent second success finds it used); a
+        failure is counted in the database itself, durably, whatever happens
+        to the caller's transaction. Every attempt is logged on the member.
         """
         self.ensure_one()
         otp = self.sudo()
@@ -260,15 +276,14 @@ class FlexiLoyaltyOtp(models.Model):
                 now=now,
                 attempts=otp.attempts,
                 used=otp.state != "pending",
+                secret=self._flexi_secret(),
             )
+        if result == "ok" and not otp._flexi_mark_used(now):
+            result = "invalid"
         if result == "ok":
-            otp.write({"state": "used", "used_date": now, "last_attempt_date": now})
             otp._flexi_log(_("Code accepted: %(points)s points spent.", points=points))
-        elif result == "locked":
-            otp._flexi_record_failure(otp.attempts, now)
         else:
-            attempts = otp_rules.attempts_after(result, otp.attempts)
-            otp._flexi_record_failure(attempts, now)
+            otp._flexi_record_failure(now)
         return result
 
     def _flexi_verify(self, code, reward, document, points=None):
@@ -285,20 +300,102 @@ class FlexiLoyaltyOtp(models.Model):
             raise UserError(_("This code is wrong or no longer valid."))
         return True
 
-    def _flexi_record_failure(self, attempts, now):
-        """Count a failed attempt, durably.
+    def _flexi_check_authorises(self, subscription, reward, document):
+        """Refuse unless this code, accepted or overridden, was issued for
+        exactly this member, reward and document: a code sent to one member
+        never spends another member's points."""
+        self.ensure_one()
+        otp = self.sudo()
+        if (
+            otp.state not in ("used", "overridden")
+            or otp.subscription_id != subscription
+            or otp.reward_id != reward
+            or otp.document != self._flexi_document_ref(document)
+        ):
+            raise UserError(_("This code does not authorise this redemption."))
+        return True
 
-        Written in a separate transaction when the code is already committed
-        (the normal case: it was sent in an earlier request), so the UserError
-        that follows cannot roll the counter back. Otherwise (code created in
-        this very transaction, or row busy) it is written here.
+    def _flexi_mark_used(self, now):
+        """Pending → used, in one statement: False when another request used,
+        locked or replaced the code first (the row lock then makes a
+        concurrent twin fail instead of passing on a stale read)."""
+        self.ensure_one()
+        self.env.cr.execute(
+            """
+            UPDATE flexi_loyalty_otp
+               SET state = 'used', used_date = %(now)s, last_attempt_date = %(now)s
+             WHERE id = %(id)s AND state = 'pending' AND COALESCE(attempts, 0) < %(max)s
+            RETURNING id
+            """,
+            {"id": self.id, "now": now, "max": otp_rules.MAX_ATTEMPTS},
+        )
+        done = bool(self.env.cr.fetchone())
+        self.invalidate_recordset(["state", "used_date", "last_attempt_date"])
+        return done
+
+    def _flexi_cancel(self):
+        """Pending codes stop working (a newer code, a new contact)."""
+        self.env.cr.execute(
+            "UPDATE flexi_loyalty_otp SET state = 'cancelled' "
+            "WHERE id IN %s AND state = 'pending'",
+            [tuple(self.ids) or (0,)],
+        )
+        self.invalidate_recordset(["state"])
+
+    # Counts one failure on the current row, whatever the others did: only a
+    # pending code can become locked, a used or replaced one stays so.
+    _FAILURE_SQL = """
+        UPDATE flexi_loyalty_otp
+           SET attempts = COALESCE(attempts, 0) + 1,
+               last_attempt_date = %(now)s,
+               state = CASE WHEN state = 'pending'
+                             AND COALESCE(attempts, 0) + 1 >= %(max)s
+                            THEN 'locked' ELSE state END
+         WHERE id = %(id)s
+     RETURNING attempts, state
+    """
+
+    def _flexi_record_failure(self, now):
+        """Count a failed attempt, durably and atomically.
+
+        In a transaction of its own, so the UserError that follows cannot
+        roll the counter back; tried again when another attempt counted at
+        the same moment, so parallel guesses each count. A code this very
+        transaction created or holds is counted here instead.
         """
         self.ensure_one()
-        if self.state == "locked":
-            state = "locked"
+        params = {"id": self.id, "now": now, "max": otp_rules.MAX_ATTEMPTS}
+        row = None
+        with self.env.registry.cursor() as cr:
+            for _try in range(20):
+                try:
+                    # Never wait long on a row our own transaction may hold.
+                    cr.execute("SET LOCAL lock_timeout = '5s'")
+                    cr.execute(self._FAILURE_SQL, params, log_exceptions=False)
+                    row = cr.fetchone()
+                    if row:
+                        self.with_env(self.env(cr=cr))._flexi_log_failure(*row)
+                    cr.commit()
+                    break
+                except psycopg2.errors.SerializationFailure:
+                    cr.rollback()
+                except psycopg2.errors.LockNotAvailable:
+                    _logger.info(
+                        "OTP %s busy, attempt counted in this transaction", self.id
+                    )
+                    cr.rollback()
+                    row = None
+                    break
+        if not row:
+            self.env.cr.execute(self._FAILURE_SQL, params)
+            row = self.env.cr.fetchone()
+            self._flexi_log_failure(*row)
+        self.invalidate_recordset(["attempts", "state", "last_attempt_date"])
+
+    def _flexi_log_failure(self, attempts, state):
+        if state == "locked" and attempts > otp_rules.MAX_ATTEMPTS:
             message = _("Code typed while locked: refused.")
         else:
-            state = "locked" if attempts >= otp_rules.MAX_ATTEMPTS else self.state
             message = _(
                 "Wrong or expired code (attempt %(attempt)s of %(max)s).",
                 attempt=attempts,
@@ -306,30 +403,7 @@ class FlexiLoyaltyOtp(models.Model):
             )
             if state == "locked":
                 message += " " + _("The code is now locked.")
-        vals = {"attempts": attempts, "state": state, "last_attempt_date": now}
-        done = False
-        try:
-            with self.env.registry.cursor() as cr:
-                # Never wait on a row our own transaction may hold.
-                cr.execute("SET LOCAL lock_timeout = '2s'")
-                cr.execute(
-                    "SELECT id FROM flexi_loyalty_otp WHERE id = %s FOR UPDATE NOWAIT",
-                    [self.id],
-                )
-                if cr.fetchone():
-                    other = self.with_env(self.env(cr=cr))
-                    other.write(vals)
-                    other._flexi_log(message)
-                    done = True
-        except psycopg2.errors.LockNotAvailable:
-            _logger.info(
-                "OTP %s busy, attempt counted in the current transaction", self.id
-            )
-        if done:
-            self.invalidate_recordset()
-        else:
-            self.write(vals)
-            self._flexi_log(message)
+        self._flexi_log(message)
 
     # ------------------------------------------------------------ override
 

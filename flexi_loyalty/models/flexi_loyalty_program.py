@@ -3,7 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
-from ..tools.points import points_for_amount, promotion_multiplier, to_decimal
+from ..tools.points import earning_points, promotion_multiplier, to_decimal
 
 
 class FlexiLoyaltyProgram(models.Model):
@@ -239,33 +239,47 @@ class FlexiLoyaltyProgram(models.Model):
         return self.env["flexi.loyalty.rule"]
 
     def _flexi_points_for_lines(self, lines, day, extra_multiplier=1):
-        """Whole points earned by ``lines`` (dicts with product, quantity, amount).
+        """(whole points, base amount) earned by a document's ``lines``.
 
-        Money is summed exactly with its multipliers and rounded down once, so
-        several small lines are not each rounded away.
+        ``lines`` are dicts with ``product``, ``quantity`` and a signed
+        ``amount`` on the program's base; ``deduction: True`` marks rewards,
+        vouchers and discounts, which lower what the customer pays whatever
+        their product. Points are earned on the net amount paid for earning
+        products (see ``tools.points.earning_points``).
         """
         self.ensure_one()
-        money = to_decimal(0)
-        fixed = 0
-        base_amount = to_decimal(0)
-        for line in lines:
-            if not self._flexi_line_earns(line["product"]) or line["amount"] <= 0:
-                continue
-            amount = to_decimal(line["amount"])
-            base_amount += amount
-            rule = self._flexi_rule_for_product(line["product"])
-            if rule and rule.mode == "fixed":
-                fixed += rule._flexi_fixed_points(line["quantity"])
-            else:
-                money += amount * to_decimal(rule.multiplier if rule else 1)
-        if base_amount < to_decimal(self.minimum_amount or 0) or base_amount <= 0:
-            return 0, float(base_amount)
+        entries = [self._flexi_earning_entry(line) for line in lines]
         multiplier = promotion_multiplier(
             self.promotion_ids._flexi_as_rules(), day
         ) * to_decimal(extra_multiplier)
-        points = points_for_amount(money, self.amount_per_point, multiplier)
-        points += int(fixed * multiplier)
-        return points, float(base_amount)
+        points, base = earning_points(
+            entries, self.amount_per_point, multiplier, self.minimum_amount
+        )
+        return points, float(base)
+
+    def _flexi_earning_entry(self, line):
+        """How one line counts in :func:`earning_points`."""
+        self.ensure_one()
+        amount = line["amount"]
+        if line.get("deduction"):
+            return {"kind": "deduction", "amount": amount}
+        product = line["product"]
+        if not self._flexi_line_earns(product):
+            return {"kind": "other", "amount": amount}
+        rule = self._flexi_rule_for_product(product)
+        if rule and rule.mode == "fixed":
+            quantity = line["quantity"]
+            points = rule._flexi_fixed_points(abs(quantity))
+            return {
+                "kind": "fixed",
+                "amount": amount,
+                "fixed": -points if quantity < 0 else points,
+            }
+        return {
+            "kind": "money",
+            "amount": amount,
+            "weight": rule.multiplier if rule else 1,
+        }
 
     def _flexi_expiry_date(self, day):
         self.ensure_one()

@@ -1,5 +1,7 @@
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import email_normalize
 
@@ -39,9 +41,19 @@ class FlexiLoyaltySubscription(models.Model):
 
     _name = "flexi.loyalty.subscription"
     _description = "Loyalty Member"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "flexi.loyalty.guarded.mixin"]
     _order = "id desc"
     _rec_names_search = ["partner_id", "member_code", "phone", "email"]
+    # The balance follows the ledger and the tier follows requalification:
+    # nobody types them. A membership never moves to another customer.
+    _flexi_guarded_fields = (
+        "points_balance",
+        "tier_id",
+        "member_code",
+        "expiry_reminder_date",
+        "expiry_reminder_points",
+    )
+    _flexi_fixed_fields = ("partner_id", "program_id")
 
     partner_id = fields.Many2one(
         "res.partner", required=True, index=True, ondelete="restrict", tracking=True
@@ -191,9 +203,13 @@ class FlexiLoyaltySubscription(models.Model):
             )
         if vals.get("email"):
             vals["email"] = vals["email"].strip().lower()
-        if "points_balance" in vals and not self.env.context.get("flexi_ledger_sync"):
-            raise UserError(_("The balance is the sum of the points history."))
-        return super().write(vals)
+        changed = self._flexi_contact_changes(vals)
+        if changed:
+            self.browse(list(changed))._flexi_check_contact_change()
+        res = super().write(vals)
+        if changed:
+            self.browse(list(changed))._flexi_after_contact_change(changed)
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_history(self):
@@ -203,6 +219,56 @@ class FlexiLoyaltySubscription(models.Model):
             raise UserError(
                 _("A member with a points history cannot be deleted: close it.")
             )
+
+    def _flexi_contact_changes(self, vals):
+        """{member id: [(field label, old, new)]} for phone/email really changed."""
+        changes = {}
+        for name in ("phone", "email"):
+            if name not in vals:
+                continue
+            new = vals[name] or False
+            label = self._fields[name]._description_string(self.env)
+            for sub in self:
+                if (sub[name] or False) != new:
+                    changes.setdefault(sub.id, []).append((label, sub[name], new))
+        return changes
+
+    def _flexi_check_contact_change(self):
+        """Codes go to the phone and email: on a member holding points, only a
+        loyalty manager may redirect them."""
+        if self.env.su or self.env.user.has_group(
+            "flexi_loyalty.flexi_loyalty_group_manager"
+        ):
+            return
+        holding = self.filtered(lambda s: s.points_balance > 0)
+        if holding:
+            raise AccessError(
+                _(
+                    "%(member)s holds points: only a loyalty manager may change "
+                    "the mobile number or email where the codes are sent.",
+                    member=holding[0].display_name,
+                )
+            )
+
+    def _flexi_after_contact_change(self, changes):
+        """Log each change (whatever the caller's tracking context) and stop
+        the codes already sent to the old contact."""
+        self.env["flexi.loyalty.otp"].sudo().search(
+            [("subscription_id", "in", self.ids), ("state", "=", "pending")]
+        )._flexi_cancel()
+        for sub in self:
+            lines = [
+                _(
+                    "%(field)s changed from %(old)s to %(new)s by %(user)s.",
+                    field=label,
+                    old=old or "-",
+                    new=new or "-",
+                    user=self.env.user.name,
+                )
+                for label, old, new in changes[sub.id]
+            ]
+            # sudo: a log line on the member, whoever made the change.
+            sub.sudo()._message_log(body=Markup("<br/>").join(lines))
 
     # ------------------------------------------------------------ actions
 
@@ -430,8 +496,10 @@ class FlexiLoyaltySubscription(models.Model):
         }
         # No lock needed to add points: the balance UPDATE locks the row, and
         # the idempotency key refuses a concurrent twin.
+        # Keyed by member: a document whose customer changed after a
+        # cancellation earns for the new customer too.
         line = Line._flexi_post_earning(
-            vals, f"earn:{source._name},{source.id}:{program.id}:"
+            vals, f"earn:{source._name},{source.id}:{self.id}:"
         )
         if line:
             self._flexi_after_earn(line)
@@ -578,7 +646,8 @@ class FlexiLoyaltySubscription(models.Model):
                 continue
             old_tier = sub.tier_id
             # The chatter line below says more than field tracking would.
-            sub.with_context(mail_notrack=True).write({"tier_id": new_tier.id})
+            with sub._flexi_trusted():
+                sub.with_context(mail_notrack=True).write({"tier_id": new_tier.id})
             sub._message_log(body=sub._flexi_tier_change_message(old_tier, change))
             changed |= sub
         changed._flexi_notify("tier")
@@ -756,9 +825,10 @@ class FlexiLoyaltySubscription(models.Model):
             todo[(expiry, points)] |= sub
         reminded = self.browse()
         for (expiry, points), subs in todo.items():
-            subs.write(
-                {"expiry_reminder_date": expiry, "expiry_reminder_points": points}
-            )
+            with subs._flexi_trusted():
+                subs.write(
+                    {"expiry_reminder_date": expiry, "expiry_reminder_points": points}
+                )
             reminded |= subs
         reminded._flexi_notify("expiry")
         return reminded

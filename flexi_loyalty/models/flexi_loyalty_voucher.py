@@ -13,9 +13,11 @@ class FlexiLoyaltyVoucher(models.Model):
 
     _name = "flexi.loyalty.voucher"
     _description = "Loyalty Voucher"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "flexi.loyalty.guarded.mixin"]
     _order = "id desc"
     _rec_name = "code"
+    # Where a voucher was used and which points paid for it are facts.
+    _flexi_guarded_fields = ("order_id", "used_date", "ledger_line_id")
 
     code = fields.Char(
         required=True,
@@ -102,23 +104,24 @@ class FlexiLoyaltyVoucher(models.Model):
         if value <= 0:
             raise UserError(_("A voucher has a positive value."))
         today = fields.Date.context_today(self)
-        voucher = self.sudo().create(
-            {
-                "partner_id": partner.id,
-                "subscription_id": subscription.id if subscription else False,
-                "reward_id": reward.id if reward else False,
-                "company_id": (
-                    subscription.company_id if subscription else self.env.company
-                ).id,
-                "value_type": value_type,
-                "value": value,
-                "date_expiry": fields.Date.add(today, days=validity_days)
-                if validity_days
-                else False,
-                "origin": origin,
-                **vals,
-            }
-        )
+        with self._flexi_trusted():
+            voucher = self.sudo().create(
+                {
+                    "partner_id": partner.id,
+                    "subscription_id": subscription.id if subscription else False,
+                    "reward_id": reward.id if reward else False,
+                    "company_id": (
+                        subscription.company_id if subscription else self.env.company
+                    ).id,
+                    "value_type": value_type,
+                    "value": value,
+                    "date_expiry": fields.Date.add(today, days=validity_days)
+                    if validity_days
+                    else False,
+                    "origin": origin,
+                    **vals,
+                }
+            )
         if notify if notify is not None else bool(reward):
             voucher._flexi_notify_issued()
         return voucher.sudo(False)
@@ -216,9 +219,47 @@ class FlexiLoyaltyVoucher(models.Model):
 
     def _flexi_use(self, order):
         """Mark the (locked) voucher used on ``order``."""
-        self.sudo().write(
-            {"state": "used", "order_id": order.id, "used_date": fields.Datetime.now()}
-        )
+        with self._flexi_trusted():
+            self.sudo().write(
+                {
+                    "state": "used",
+                    "order_id": order.id,
+                    "used_date": fields.Datetime.now(),
+                }
+            )
+
+    def _flexi_release(self, order):
+        """The voucher left ``order`` (line removed, order cancelled): usable
+        again, with a note on both.
+
+        ``sudo``: salespeople only read vouchers; giving back the one their
+        quotation used is part of editing or cancelling it.
+        """
+        for voucher in self.sudo().filtered(
+            lambda v: v.state == "used" and v.order_id == order
+        ):
+            with self._flexi_trusted():
+                voucher.write({"state": "valid", "order_id": False, "used_date": False})
+            message = _(
+                "Voucher %(code)s given back: removed from %(order)s by %(user)s.",
+                code=voucher.code,
+                order=order.name,
+                user=self.env.user.name,
+            )
+            voucher._message_log(body=message)
+            order.sudo()._message_log(body=message)
+
+    def _flexi_cancel(self, order):
+        """Vouchers paid with points given back on ``order`` stop being valid."""
+        for voucher in self.sudo().filtered(lambda v: v.state == "valid"):
+            voucher.write({"state": "cancelled"})
+            voucher._message_log(
+                body=_(
+                    "Cancelled: the points that paid for it were given back "
+                    "(%(order)s).",
+                    order=order.name,
+                )
+            )
 
     @api.model
     def _cron_flexi_expire(self):

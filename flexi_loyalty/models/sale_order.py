@@ -75,8 +75,11 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------ flow hooks
 
     def _action_confirm(self):
-        # Lines edited outside the order form (imports, RPC) are caught here.
+        # Lines edited outside the order form (imports, RPC, the website) are
+        # caught here: rewards follow the order, and none makes it negative.
         self._flexi_loyalty_sync_tier_discount(confirming=True)
+        self._flexi_loyalty_sync_rewards(confirming=True)
+        self._flexi_loyalty_check_total()
         res = super()._action_confirm()
         self._flexi_loyalty_earn_on("confirm")
         return res
@@ -130,29 +133,19 @@ class SaleOrder(models.Model):
         return programs
 
     def _flexi_loyalty_line_data(self, program):
-        """The lines that may earn: product, quantity, amount on the program's base."""
+        """Every line the customer pays for: goods (returns negative) and, as
+        deductions, rewards, vouchers and the tier discount."""
         self.ensure_one()
-        data = []
-        for line in self.order_line:
-            if (
-                line.display_type
-                or line.is_downpayment
-                or line._is_delivery()
-                or line.flexi_loyalty_reward_id
-                or line.flexi_loyalty_is_tier_discount
-                or line.flexi_loyalty_voucher_id
-            ):
-                continue
-            data.append(
-                {
-                    "product": line.product_id,
-                    "quantity": line.product_uom_qty,
-                    "amount": program._flexi_amount(
-                        line.price_total, line.price_subtotal
-                    ),
-                }
-            )
-        return data
+        return [
+            {
+                "product": line.product_id,
+                "quantity": line.product_uom_qty,
+                "amount": program._flexi_amount(line.price_total, line.price_subtotal),
+                "deduction": line._flexi_loyalty_earns_nothing(),
+            }
+            for line in self.order_line
+            if not (line.display_type or line.is_downpayment or line._is_delivery())
+        ]
 
     def _flexi_loyalty_subscription(self, program, enroll=False):
         """The partner's membership of ``program`` (created on auto-enrolment)."""
@@ -196,7 +189,7 @@ class SaleOrder(models.Model):
             # Points given back: vouchers they paid for and not used yet go too.
             self.env["flexi.loyalty.voucher"].sudo().search(
                 [("ledger_line_id", "in", lines.ids), ("state", "=", "valid")]
-            ).write({"state": "cancelled"})
+            )._flexi_cancel(order)
             # The points are back: the reward lines must not survive a re-confirm;
             # removing voucher lines makes their vouchers valid again.
             order.order_line.filtered(
@@ -248,11 +241,37 @@ class SaleOrder(models.Model):
         return orders
 
     def write(self, vals):
-        res = super().write(vals)
+        # The lines' own hooks wait for the whole edit (see sale.order.line).
+        with self.env["sale.order.line"]._flexi_loyalty_order_editing():
+            res = super().write(vals)
         if not self.env.context.get("flexi_loyalty_tier_sync") and (
             {"order_line", "partner_id"} & set(vals)
         ):
             self._flexi_loyalty_sync_tier_discount()
+        if "order_line" in vals:
+            self._flexi_loyalty_sync_rewards()
+        return res
+
+    def _get_copiable_order_lines(self):
+        # A copy has spent no points: its tier discount comes back by itself.
+        return (
+            super()
+            ._get_copiable_order_lines()
+            .filtered(lambda line: not line._flexi_loyalty_earns_nothing())
+        )
+
+    def _get_update_prices_lines(self):
+        # Their amounts are ours: repriced from the goods right after.
+        return (
+            super()
+            ._get_update_prices_lines()
+            .filtered(lambda line: not line._flexi_loyalty_earns_nothing())
+        )
+
+    def _recompute_prices(self):
+        res = super()._recompute_prices()
+        self._flexi_loyalty_sync_tier_discount()
+        self._flexi_loyalty_sync_rewards()
         return res
 
     def _flexi_loyalty_discount_tier(self):
@@ -367,9 +386,10 @@ class SaleOrder(models.Model):
                     )
                 )
             if commands:
-                order.with_context(flexi_loyalty_tier_sync=True).write(
-                    {"order_line": commands}
-                )
+                with self.env["sale.order.line"]._flexi_trusted():
+                    order.with_context(flexi_loyalty_tier_sync=True).write(
+                        {"order_line": commands}
+                    )
 
     # ------------------------------------------------------------ rewards
 
@@ -383,37 +403,78 @@ class SaleOrder(models.Model):
                 )
             )
 
-    def _flexi_loyalty_redeem(self, subscription, reward, otp=None, key=None):
-        """Spend points on ``reward`` for this quotation, in one transaction.
+    def _flexi_loyalty_redemptions(self, subscription, reward):
+        """(all, not given back) redeem lines of ``reward`` for ``subscription``
+        on this order."""
+        self.ensure_one()
+        lines = (
+            self.env["flexi.loyalty.ledger.line"]
+            ._flexi_source_lines(self, ["redeem"])
+            .filtered(
+                lambda ln: ln.subscription_id == subscription and ln.reward_id == reward
+            )
+        )
+        done = lines._flexi_done_totals()
+        active = lines.filtered(lambda ln: done.get(ln.id, (0, 0))[0] < -ln.points)
+        return lines, active
 
-        The caller has verified the code (``otp``) or the program needs none.
-        Locks the membership, debits the points and adds the reward line, or
-        issues a voucher for voucher rewards. Returns the redeem ledger line.
-        """
+    def _flexi_loyalty_check_redeem(self, subscription, reward):
+        """Refuse, before any code is spent, a redemption that cannot happen:
+        not a quotation, another customer's membership, a reward out of reach,
+        already applied, or worth more than the order."""
         self.ensure_one()
         self._flexi_loyalty_check_quotation()
         if subscription.partner_id != self.partner_id:
             raise UserError(_("This membership belongs to another customer."))
+        if reward.program_id != subscription.program_id:
+            raise UserError(_("This reward belongs to another loyalty program."))
         reason = reward._flexi_unavailable_reason(subscription)
         if reason:
             raise UserError(reason)
-        if subscription.program_id.otp_required and not otp:
+        if self._flexi_loyalty_redemptions(subscription, reward)[1]:
+            raise UserError(
+                _(
+                    "%(reward)s is already applied on %(order)s.",
+                    reward=reward.name,
+                    order=self.name,
+                )
+            )
+        # Refuses a credit larger than the order.
+        return self._flexi_loyalty_reward_line_vals(reward)
+
+    def _flexi_loyalty_redeem(self, subscription, reward, otp=None):
+        """Spend points on ``reward`` for this quotation, in one transaction.
+
+        ``otp`` is the code that authorised it (verified by the caller, or a
+        manager's override); a program that needs a code refuses without it.
+        A code authorises exactly the member, reward and order it was sent
+        for. Applying the same redemption again (double click, retry, replay)
+        adds nothing and says it is already applied. Locks the membership,
+        debits the points and adds the reward lines, or issues a voucher for
+        voucher rewards. Returns the redeem ledger line.
+        """
+        self.ensure_one()
+        self._flexi_loyalty_check_redeem(subscription, reward)
+        if otp:
+            otp._flexi_check_authorises(subscription, reward, self)
+        elif subscription.program_id.otp_required:
             raise UserError(_("A code sent to the member is needed to spend points."))
         subscription._flexi_lock()
+        # Again under the lock: a concurrent twin has committed by now.
+        line_vals = self._flexi_loyalty_check_redeem(subscription, reward)
         if subscription._flexi_spendable() < 0:
             raise UserError(
                 _("This member owes points (negative balance) and cannot redeem.")
             )
-        # Built before the debit: a credit larger than the order is refused
-        # before any point moves.
-        line_vals = self._flexi_loyalty_reward_line_vals(reward)
         points = reward.points_cost
+        earlier = self._flexi_loyalty_redemptions(subscription, reward)[0]
         ledger_line = subscription._flexi_debit(
             points,
             "redeem",
             _("%(reward)s on %(order)s", reward=reward.name, order=self.name),
             source={"res_model": self._name, "res_id": self.id},
-            key=key or (f"redeem:otp:{otp.id}" if otp else None),
+            key=f"redeem:{self._name},{self.id}:{subscription.id}:{reward.id}:"
+            f"{len(earlier)}",
             reward_id=reward.id,
             base_amount=self.amount_total,
             expiry_date=subscription._flexi_expiry_consumed_by(points),
@@ -423,11 +484,18 @@ class SaleOrder(models.Model):
         else:
             for vals in line_vals:
                 vals.update(
+                    order_id=self.id,
                     flexi_loyalty_reward_id=reward.id,
                     flexi_loyalty_ledger_line_id=ledger_line.id,
                 )
-            self.write({"order_line": [Command.create(v) for v in line_vals]})
+            self._flexi_loyalty_add_lines(line_vals)
         return ledger_line
+
+    def _flexi_loyalty_add_lines(self, vals_list):
+        """Create reward or voucher lines (fields only the engine sets)."""
+        Line = self.env["sale.order.line"]
+        with Line._flexi_trusted():
+            return Line.create(vals_list)
 
     def _flexi_loyalty_issue_voucher(self, subscription, reward, ledger_line):
         """Voucher rewards: a code for later, paid by ``ledger_line``."""
@@ -450,11 +518,8 @@ class SaleOrder(models.Model):
                 reward.credit_amount, reward.reward_product_id, reward.name
             )
         if reward.reward_type == "discount":
-            total = sum(t for _b, t in self._flexi_loyalty_tax_groups().values())
-            return self._flexi_loyalty_discount_line_vals(
-                self.currency_id.round(total * reward.discount_percent / 100),
-                reward.reward_product_id,
-                reward.name,
+            return self._flexi_loyalty_percent_line_vals(
+                reward.discount_percent, reward.reward_product_id, reward.name
             )
         if reward.reward_type == "product":
             return [
@@ -469,15 +534,127 @@ class SaleOrder(models.Model):
             ]
         return []
 
-    def _flexi_loyalty_tax_groups(self):
-        """{taxes: (base in unit-price terms, total tax included)} of the lines.
+    def _flexi_loyalty_goods_lines(self):
+        """What percentages apply to: every line but rewards and vouchers."""
+        self.ensure_one()
+        return self.order_line.filtered(
+            lambda ln: (
+                not ln.display_type
+                and not ln.is_downpayment
+                and not ln._flexi_loyalty_is_reward()
+            )
+        )
+
+    def _flexi_loyalty_percent_line_vals(self, percent, product, description):
+        """Negative lines taking ``percent`` off the goods, per tax group."""
+        self.ensure_one()
+        goods = self._flexi_loyalty_goods_lines()
+        total = sum(goods.mapped("price_total"))
+        return self._flexi_loyalty_discount_line_vals(
+            self.currency_id.round(total * percent / 100),
+            product,
+            description,
+            lines=goods,
+        )
+
+    # ------------------------------------------------------------ rewards follow
+
+    def _flexi_loyalty_reward_units(self):
+        """The reward and voucher lines of the order, one recordset per
+        redemption or voucher (a reward is split per tax rate)."""
+        self.ensure_one()
+        units = {}
+        for line in self.order_line:
+            if not line._flexi_loyalty_is_reward():
+                continue
+            key = (
+                ("spent", line.flexi_loyalty_ledger_line_id.id)
+                if line.flexi_loyalty_ledger_line_id
+                else ("voucher", line.flexi_loyalty_voucher_id.id)
+            )
+            units[key] = units.get(key, line.browse()) | line
+        return list(units.values())
+
+    def _flexi_loyalty_unit_vals(self, unit):
+        """Fresh line values for a reward unit whose amount follows the goods
+        (percentages), or None when its amount is fixed."""
+        self.ensure_one()
+        voucher = unit.flexi_loyalty_voucher_id[:1].sudo()
+        reward = unit.flexi_loyalty_reward_id[:1].sudo()
+        if voucher:
+            if voucher.value_type != "percent":
+                return None
+            vals_list = self._flexi_loyalty_voucher_line_vals(voucher)
+        elif reward.reward_type == "discount":
+            vals_list = self._flexi_loyalty_reward_line_vals(reward)
+        else:
+            return None
+        links = {
+            "order_id": self.id,
+            "flexi_loyalty_reward_id": unit.flexi_loyalty_reward_id[:1].id,
+            "flexi_loyalty_ledger_line_id": unit.flexi_loyalty_ledger_line_id[:1].id,
+            "flexi_loyalty_voucher_id": voucher.id,
+        }
+        return [dict(vals, **links) for vals in vals_list]
+
+    def _flexi_loyalty_sync_rewards(self, confirming=False):
+        """Keep the rewards of quotations in step with their goods.
+
+        A percentage is taken again of the goods as they are now; a fixed
+        reward worth more than what is left to pay is refused: the order is
+        never confirmed below zero. Same points, same voucher: rebuilding the
+        lines gives nothing back and spends nothing more.
+        """
+        Line = self.env["sale.order.line"]
+        for order in self:
+            if not (
+                order.state in ("draft", "sent") or (confirming and not order.locked)
+            ):
+                continue
+            for unit in order._flexi_loyalty_reward_units():
+                vals_list = order._flexi_loyalty_unit_vals(unit)
+                if vals_list is None:
+                    continue
+                current = sorted(
+                    (line.price_unit, tuple(sorted(line.tax_id.ids))) for line in unit
+                )
+                fresh = sorted(
+                    (vals["price_unit"], tuple(sorted(vals["tax_id"][0][2])))
+                    for vals in vals_list
+                )
+                if current == fresh:
+                    continue
+                with Line._flexi_loyalty_rebuilding():
+                    unit.unlink()
+                    Line.create(vals_list)
+            order._flexi_loyalty_check_total()
+
+    def _flexi_loyalty_check_total(self):
+        """No order goes below zero because of rewards and vouchers."""
+        for order in self:
+            if order.order_line.filtered(lambda ln: ln._flexi_loyalty_is_reward()) and (
+                order.currency_id.compare_amounts(order.amount_total, 0.0) < 0
+            ):
+                raise UserError(
+                    _(
+                        "The rewards and vouchers on %(order)s are worth more than "
+                        "its products (total %(total)s): remove a reward or a "
+                        "voucher first.",
+                        order=order.name,
+                        total=order.currency_id.format(order.amount_total),
+                    )
+                )
+
+    def _flexi_loyalty_tax_groups(self, lines=None):
+        """{taxes: (base in unit-price terms, total tax included)} of ``lines``
+        (default: all the order's lines).
 
         Existing discounts count, so a reward applies to what is left to pay.
         Fixed taxes are left out of the grouping (as Odoo's sale_loyalty does).
         """
         self.ensure_one()
         groups = {}
-        for line in self.order_line:
+        for line in self.order_line if lines is None else lines:
             if line.display_type or line.is_downpayment:
                 continue
             taxes = line.tax_id.filtered(lambda t: t.amount_type != "fixed")
@@ -489,15 +666,18 @@ class SaleOrder(models.Model):
             )
         return groups
 
-    def _flexi_loyalty_discount_line_vals(self, amount, product, description):
-        """Negative lines worth ``amount`` (tax included), one per tax group.
+    def _flexi_loyalty_discount_line_vals(
+        self, amount, product, description, lines=None
+    ):
+        """Negative lines worth ``amount`` (tax included), one per tax group
+        of ``lines`` (default: all the order's lines).
 
         Each group gets its share in proportion to its total and keeps its
         taxes, so the order's tax amounts drop in proportion too. An amount
         above what is left to pay is refused.
         """
         self.ensure_one()
-        groups = self._flexi_loyalty_tax_groups()
+        groups = self._flexi_loyalty_tax_groups(lines)
         total = sum(t for _b, t in groups.values())
         currency = self.currency_id
         if currency.compare_amounts(total, 0.0) <= 0:
@@ -585,7 +765,7 @@ class SaleOrder(models.Model):
         )
         vals_list = self._flexi_loyalty_voucher_line_vals(voucher)
         voucher._flexi_use(self)
-        self.write({"order_line": [Command.create(v) for v in vals_list]})
+        self._flexi_loyalty_add_lines([dict(v, order_id=self.id) for v in vals_list])
         return voucher
 
     def _flexi_loyalty_voucher_line_vals(self, voucher):
@@ -597,11 +777,13 @@ class SaleOrder(models.Model):
         )
         description = _("Voucher %s", voucher.code)
         if voucher.value_type == "percent":
-            total = sum(t for _b, t in self._flexi_loyalty_tax_groups().values())
-            amount = self.currency_id.round(total * voucher.value / 100)
+            vals_list = self._flexi_loyalty_percent_line_vals(
+                voucher.value, product, description
+            )
         else:
-            amount = voucher.value
-        vals_list = self._flexi_loyalty_discount_line_vals(amount, product, description)
+            vals_list = self._flexi_loyalty_discount_line_vals(
+                voucher.value, product, description
+            )
         for vals in vals_list:
             vals.update(
                 flexi_loyalty_voucher_id=voucher.id,

@@ -1,4 +1,6 @@
 from . import (
+    test_access_surface,
+    test_attacks,
     test_concurrency,
     test_expiry,
     test_ledger,

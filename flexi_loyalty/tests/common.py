@@ -202,6 +202,12 @@ class FlexiLoyaltyCommon(TransactionCase):
             }
         )
 
+    @staticmethod
+    def _set_tier(member, tier):
+        """Put ``member`` in ``tier`` (the engine's job: requalification)."""
+        with member._flexi_trusted():
+            member.write({"tier_id": tier.id if tier else False})
+
     @classmethod
     def _give(cls, points, member=None):
         """Opening balance for a test: a manager bonus."""

@@ -1,3 +1,5 @@
+import re
+
 from odoo.tests import tagged
 
 from .common import FlexiLoyaltyCommon, TwoTransactionsMixin
@@ -114,3 +116,108 @@ class TestConcurrency(TwoTransactionsMixin, FlexiLoyaltyCommon):
                 ]
             )
             self.assertEqual(reward_lines.order_id.ids, ids["orders"][:1])
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentAttacks(TwoTransactionsMixin, FlexiLoyaltyCommon):
+    """Replays and guesses racing each other, in real transactions."""
+
+    def _setup_committed(self):
+        ids = TestConcurrency._setup_committed(self)
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            member = env["flexi.loyalty.subscription"].browse(ids["member"])
+            member.phone = "0550 99 88 77"
+            reward = env["flexi.loyalty.reward"].browse(ids["reward"])
+            order = env["sale.order"].browse(ids["orders"][0])
+            otp = env["flexi.loyalty.otp"]._flexi_request(member, reward, order)
+            sms = env["sms.sms"].search([("partner_id", "=", ids["partner"])])
+            ids["otp"] = otp.id
+            ids["code"] = re.search(r"\b(\d{6})\b", sms[-1:].body).group(1)
+        return ids
+
+    def _cleanup(self, ids):
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            env["sms.sms"].search([("partner_id", "=", ids["partner"])]).unlink()
+        TestConcurrency._cleanup(self, ids)
+
+    def _wrong(self, ids):
+        return f"{(int(ids['code']) + 1) % 1000000:06d}"
+
+    def _args(self, env, ids):
+        return (
+            env["flexi.loyalty.reward"].browse(ids["reward"]),
+            env["sale.order"].browse(ids["orders"][0]),
+        )
+
+    def test_attack_wrong_code_while_the_right_one_is_used(self):
+        ids = self._setup_committed()
+        self.addCleanup(self._cleanup, ids)
+        with self._two_transactions() as (env1, env2):
+            otp1 = env1["flexi.loyalty.otp"].browse(ids["otp"])
+            otp2 = env2["flexi.loyalty.otp"].browse(ids["otp"])
+            # Both requests read the code while it is still pending.
+            self.assertEqual(otp1.state, "pending")
+            self.assertEqual(otp2.state, "pending")
+            otp1._flexi_verify(ids["code"], *self._args(env1, ids))
+            env1.cr.commit()
+            result = otp2._flexi_check_code(self._wrong(ids), *self._args(env2, ids))
+            self.assertEqual(result, "invalid")
+            env2.cr.commit()
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            otp = env["flexi.loyalty.otp"].browse(ids["otp"])
+            self.assertEqual(otp.state, "used")
+            self.assertEqual(otp.attempts, 1)
+            # Used once: the right code opens nothing more.
+            again = otp._flexi_check_code(ids["code"], *self._args(env, ids))
+            self.assertEqual(again, "invalid")
+
+    def test_attack_parallel_wrong_guesses_all_count(self):
+        ids = self._setup_committed()
+        self.addCleanup(self._cleanup, ids)
+        cursors = [self.registry.cursor() for _i in range(8)]
+        try:
+            envs = [self._env(cr) for cr in cursors]
+            otps = [env["flexi.loyalty.otp"].browse(ids["otp"]) for env in envs]
+            # Every guesser starts from the same picture: 0 attempts.
+            self.assertEqual({otp.attempts for otp in otps}, {0})
+            for env, otp in zip(envs, otps, strict=True):
+                otp._flexi_check_code(self._wrong(ids), *self._args(env, ids))
+                env.cr.commit()
+        finally:
+            for cr in cursors:
+                cr.close()
+        with self.registry.cursor() as cr:
+            otp = self._env(cr)["flexi.loyalty.otp"].browse(ids["otp"])
+            self.assertEqual(otp.attempts, 8)
+            self.assertEqual(otp.state, "locked")
+
+    def test_attack_same_redemption_submitted_twice_at_once(self):
+        ids = self._setup_committed()
+        self.addCleanup(self._cleanup, ids)
+        with self._two_transactions() as (env1, env2):
+            calls = []
+            for env in (env1, env2):
+                member = env["flexi.loyalty.subscription"].browse(ids["member"])
+                member.program_id.invalidate_recordset()
+                reward, order = self._args(env, ids)
+                self.assertFalse(order.order_line.filtered("flexi_loyalty_reward_id"))
+                calls.append(
+                    lambda o=order, m=member, r=reward: o._flexi_loyalty_redeem(m, r)
+                )
+            calls[0]()
+            env1.cr.commit()
+            self.assertTrue(self._refusal(env2, calls[1]))
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            order = env["sale.order"].browse(ids["orders"][0])
+            self.assertEqual(
+                len(order.order_line.filtered("flexi_loyalty_reward_id")), 1
+            )
+            redeemed = env["flexi.loyalty.ledger.line"].search(
+                [("subscription_id", "=", ids["member"]), ("move_type", "=", "redeem")]
+            )
+            self.assertEqual(len(redeemed), 1)
+            self.assertEqual(order.amount_total, 400.0)

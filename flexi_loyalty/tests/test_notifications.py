@@ -47,9 +47,10 @@ class TestNotifications(FlexiLoyaltyCommon, SMSCase):
 
     def test_member_choosing_no_messages_gets_none(self):
         self.member.notify_channel = "none"
-        self.member.tier_id = self.env["flexi.loyalty.tier"].create(
+        tier = self.env["flexi.loyalty.tier"].create(
             {"name": "Or", "program_id": self.program.id, "threshold": 51}
         )
+        self._set_tier(self.member, tier)
         with self.mockSMSGateway():
             self.member._flexi_notify("tier")
         self.assertFalse(self._new_sms)

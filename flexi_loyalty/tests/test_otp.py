@@ -117,8 +117,12 @@ class TestOtp(FlexiLoyaltyCommon, SMSCase):
         line = self.order.order_line.filtered("flexi_loyalty_reward_id")
         self.assertAlmostEqual(line.price_total, -500.0)
         self.assertEqual(self.member.points_balance, 400)
+        # One redemption of this reward for this member on this order.
         ledger = line.flexi_loyalty_ledger_line_id
-        self.assertEqual(ledger.idempotency_key, f"redeem:otp:{wizard.otp_id.id}")
+        self.assertEqual(
+            ledger.idempotency_key,
+            f"redeem:sale.order,{self.order.id}:{self.member.id}:{self.reward.id}:0",
+        )
 
     def test_points_cannot_be_spent_without_a_code(self):
         with self.assertRaisesRegex(UserError, "code sent to the member"):

@@ -84,7 +84,7 @@ class TestPortal(HttpCase, FlexiLoyaltyCommon):
         gold = self.env["flexi.loyalty.tier"].create(
             {"name": "Gold", "program_id": self.program.id, "threshold": 1}
         )
-        self.member.tier_id = gold
+        self._set_tier(self.member, gold)
         expiry = self._lines(move_type="earn").expiry_date
         page = self.url_open(f"/my/loyalty/{self.member.id}").text
         self.assertIn("Gold", page)

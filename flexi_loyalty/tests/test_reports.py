@@ -28,16 +28,18 @@ class TestReports(FlexiLoyaltyCommon):
         )
         cls.member_order_1 = cls._order([(cls.dish, 1)])
         cls.member_order_2 = cls._order([(cls.dish, 2)])
-        cls.member_order_2.order_line = [
-            Command.create(
-                {
-                    "product_id": cls.credit_product.id,
-                    "product_uom_qty": 1,
-                    "price_unit": -300.0,
-                    "flexi_loyalty_reward_id": cls.reward.id,
-                }
-            )
-        ]
+        # A reward line as the engine writes it.
+        with cls.env["sale.order.line"]._flexi_trusted():
+            cls.member_order_2.order_line = [
+                Command.create(
+                    {
+                        "product_id": cls.credit_product.id,
+                        "product_uom_qty": 1,
+                        "price_unit": -300.0,
+                        "flexi_loyalty_reward_id": cls.reward.id,
+                    }
+                )
+            ]
         cls.walk_in_order = cls._order([(cls.drink, 4)], partner=cls.walk_in)
         cls.draft_order = cls._order([(cls.dish, 5)])
         cls.orders = cls.member_order_1 | cls.member_order_2 | cls.walk_in_order

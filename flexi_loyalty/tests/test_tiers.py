@@ -88,7 +88,7 @@ class TestTiers(FlexiLoyaltyCommon, SMSCase):
         self.assertEqual(self.member.tier_id, silver)
 
     def test_gold_member_gets_discount_line_per_tax(self):
-        self.member.tier_id = self.gold
+        self._set_tier(self.member, self.gold)
         order = self._order([(self.dish, 2), (self.drink, 3)])  # 2000 taxed, 450 not
         discounts = order.order_line.filtered("flexi_loyalty_is_tier_discount")
         self.assertEqual(len(discounts), 2)
@@ -100,7 +100,7 @@ class TestTiers(FlexiLoyaltyCommon, SMSCase):
         self.assertAlmostEqual(order.amount_tax, (2000 - 100) * 0.19)
 
     def test_discount_line_follows_order_changes(self):
-        self.member.tier_id = self.gold
+        self._set_tier(self.member, self.gold)
         order = self._order([(self.dish, 2)])
         dish_line = order.order_line.filtered(lambda ln: ln.product_id == self.dish)
         order.write(
@@ -112,12 +112,17 @@ class TestTiers(FlexiLoyaltyCommon, SMSCase):
         self.assertFalse(order.order_line)
 
     def test_discount_line_earns_no_points(self):
-        self.member.tier_id = self.gold
+        self._set_tier(self.member, self.gold)
         order = self._order([(self.dish, 2), (self.drink, 3)])
-        products = [d["product"] for d in order._flexi_loyalty_line_data(self.program)]
-        self.assertEqual(products, [self.dish, self.drink])
+        data = order._flexi_loyalty_line_data(self.program)
+        goods = [d["product"] for d in data if not d["deduction"]]
+        self.assertEqual(goods, [self.dish, self.drink])
+        # The discount lowers what the customer pays, so what they earn on:
+        # 2,450 - 5 % = 2,327.50 before tax → 23 points (not 24).
+        self.assertEqual(len([d for d in data if d["deduction"]]), 2)
         order.action_confirm()
-        self.assertEqual(self._lines(move_type="earn").points, 24)
+        self.assertEqual(self._lines(move_type="earn").points, 23)
+        self.assertAlmostEqual(self._lines(move_type="earn").base_amount, 2327.5)
 
     def test_no_discount_line_for_non_members(self):
         stranger = self.env["res.partner"].create({"name": "Karim"})
@@ -126,10 +131,10 @@ class TestTiers(FlexiLoyaltyCommon, SMSCase):
         self.assertAlmostEqual(order.amount_untaxed, 2000.0)
 
     def test_confirmed_order_keeps_its_discount(self):
-        self.member.tier_id = self.gold
+        self._set_tier(self.member, self.gold)
         order = self._order([(self.dish, 2)])
         order.action_confirm()
-        self.member.tier_id = False
+        self._set_tier(self.member, False)
         dish_line = order.order_line.filtered(lambda ln: ln.product_id == self.dish)
         order.write(
             {"order_line": [Command.update(dish_line.id, {"name": "Couscous"})]}

@@ -39,11 +39,17 @@ def binding_key(subscription_id, reward_id, points, document):
     return f"flexi_loyalty.otp.v1|{subscription}|{reward}|{int(points)}|{doc}"
 
 
-def hash_code(code, salt, binding):
-    """HMAC-SHA256 (keyed by ``salt``) of the binding and the code, hex."""
-    # Length prefix: a document ending in digits cannot absorb code digits.
+def hash_code(code, salt, binding, secret=""):
+    """HMAC-SHA256 of the binding and the code, hex.
+
+    Keyed by the server's ``secret`` and the per-code ``salt``: the salt
+    lies next to the hash, so without the secret (kept elsewhere) a copy of
+    the codes' table is not enough to try the million codes offline.
+    """
+    # Length prefixes: no part can absorb the digits of the next one.
+    key = f"{len(secret)}:{secret}|{salt}"
     message = f"{len(binding)}:{binding}|{code}"
-    return hmac.new(salt.encode(), message.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
 def _clean(code):
@@ -56,7 +62,9 @@ def _clean(code):
     return None
 
 
-def check_code(code, *, salt, binding, code_hash, expires_at, now, attempts, used):
+def check_code(
+    code, *, salt, binding, code_hash, expires_at, now, attempts, used, secret=""
+):
     """'ok', 'invalid' or 'locked' for a typed code.
 
     Every failure reads 'invalid' so a guesser learns nothing about why.
@@ -70,7 +78,7 @@ def check_code(code, *, salt, binding, code_hash, expires_at, now, attempts, use
         return "invalid"
     if not now < expires_at:
         return "invalid"
-    expected = hash_code(typed, salt, binding)
+    expected = hash_code(typed, salt, binding, secret)
     if not hmac.compare_digest(expected.encode(), str(code_hash).encode()):
         return "invalid"
     return "ok"

@@ -113,3 +113,57 @@ def round_money(amount, digits=2):
         ctx.prec = _PRECISION
         rounded = to_decimal(amount).quantize(quantum, rounding=ROUND_HALF_UP)
     return float(rounded)
+
+
+def earning_points(lines, amount_per_point, multiplier=1, minimum_amount=0):
+    """(whole points, base amount) a document earns on what the customer pays.
+
+    ``lines`` are dicts with a signed ``amount`` (returns and discounts are
+    negative) and a ``kind``:
+
+    * ``"money"``: goods earning on their amount, times their ``weight``
+      (an earning rule's multiplier, default 1);
+    * ``"fixed"``: goods earning ``fixed`` points (signed: a returned unit
+      takes its points back);
+    * ``"other"``: goods that earn nothing (excluded products);
+    * ``"deduction"``: rewards, vouchers, discounts of the whole document;
+      they are shared between earning and other goods in proportion.
+
+    The base is the net amount paid for earning goods. A document whose
+    total is zero or negative, or whose base is not above zero and not at
+    least ``minimum_amount``, earns nothing.
+    """
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        earning = other = deductions = weighted = Decimal(0)
+        fixed = Decimal(0)
+        for line in lines:
+            amount = to_decimal(line["amount"])
+            kind = line["kind"]
+            if kind == "deduction":
+                deductions += amount
+            elif kind == "other":
+                other += amount
+            elif kind == "fixed":
+                earning += amount
+                fixed += to_decimal(line.get("fixed", 0))
+            elif kind == "money":
+                earning += amount
+                weighted += amount * to_decimal(line.get("weight", 1))
+            else:
+                raise ValueError(f"unknown kind of line: {kind!r}")
+        total = earning + other + deductions
+        goods = earning + other
+        if earning <= 0 or total <= 0:
+            return 0, Decimal(0)
+        share = min(Decimal(1), earning / goods) if goods > 0 else Decimal(1)
+        base = min(earning + deductions * share, total)
+        if base <= 0 or base < to_decimal(minimum_amount or 0):
+            return 0, max(base, Decimal(0))
+        # Deductions lower money earnings in proportion; units bought keep
+        # their fixed points.
+        money = max(weighted * base / earning, Decimal(0))
+        points = points_for_amount(money, amount_per_point, multiplier)
+        if fixed > 0:
+            points += _floor(fixed * to_decimal(multiplier))
+        return points, base

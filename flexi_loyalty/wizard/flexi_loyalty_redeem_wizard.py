@@ -87,17 +87,17 @@ class FlexiLoyaltyRedeemWizard(models.TransientModel):
     def action_apply(self):
         self.ensure_one()
         self._flexi_check_ready()
-        otp = self.otp_id
+        order, member, reward = self.order_id, self.subscription_id, self.reward_id
+        # "Already applied", a reward larger than the order…: said before the
+        # code is spent.
+        order._flexi_loyalty_check_redeem(member, reward)
+        otp = None
         if self.otp_required:
+            otp = self.otp_id
             if not otp:
                 raise UserError(_("Send a code to the member first."))
-            otp._flexi_verify(self.code, self.reward_id, self.order_id)
-        self.order_id._flexi_loyalty_redeem(
-            self.subscription_id,
-            self.reward_id,
-            otp=otp or None,
-            key=None if otp else f"redeem:wizard:{self.id}",
-        )
+            otp._flexi_verify(self.code, reward, order)
+        order._flexi_loyalty_redeem(member, reward, otp=otp)
         return {"type": "ir.actions.act_window_close"}
 
     def action_override(self):

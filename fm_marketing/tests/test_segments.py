@@ -94,8 +94,11 @@ class TestSegments(FmMarketingCommon):
         gold = self.env["flexi.loyalty.tier"].create(
             {"name": "Gold", "program_id": program.id, "threshold": 1000}
         )
-        self.env["flexi.loyalty.subscription"].create(
-            {"partner_id": self.amina.id, "program_id": program.id, "tier_id": gold.id}
+        member = self.env["flexi.loyalty.subscription"].create(
+            {"partner_id": self.amina.id, "program_id": program.id}
         )
+        # Tiers are the engine's to set (requalification).
+        with member._flexi_trusted():
+            member.write({"tier_id": gold.id})
         gold_members = self._campaign(segment="tier", tier_ids=[(6, 0, gold.ids)])
         self.assertEqual(self._reached(self._run(gold_members)), self.amina)
