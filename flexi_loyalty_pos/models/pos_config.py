@@ -34,3 +34,33 @@ class PosConfig(models.Model):
         """A program that requires a code always wins over the till setting."""
         self.ensure_one()
         return bool(program.otp_required or self.flexi_loyalty_otp_required)
+
+    def _flexi_loyalty_earning_data(self, program, items):
+        """Lines for ``program._flexi_points_for_lines`` from the till's lines.
+
+        ``items``: (product, quantity, (tax excluded, tax included), reward)
+        for every line of the order but refund lines (those reverse the
+        refunded order's history). Rule: points are earned on the net amount
+        the customer pays for earning products: returned items count as
+        negative amounts, rewards and discount lines as deductions; a tip is
+        not a purchase.
+        """
+        self.ensure_one()
+        rewards = self.env["pos.order"]._flexi_loyalty_reward_products()
+        special = self._get_special_products()
+        data = []
+        for product, quantity, (excluded, included), reward in items:
+            amount = program._flexi_amount(included, excluded)
+            if product in special and amount >= 0:
+                continue
+            data.append(
+                {
+                    "product": product,
+                    "quantity": quantity,
+                    "amount": amount,
+                    "deduction": bool(
+                        reward or product in rewards or product in special
+                    ),
+                }
+            )
+        return data

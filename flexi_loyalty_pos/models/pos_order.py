@@ -165,29 +165,24 @@ class PosOrder(models.Model):
         return program._flexi_membership(self.partner_id, enroll and "pos")
 
     def _flexi_loyalty_earning_lines(self):
-        """Lines that may earn: goods sold, not rewards nor refunds."""
-        reward_products = self._flexi_loyalty_reward_products()
-        return self.lines.filtered(
-            lambda line: (
-                not line.flexi_loyalty_token
-                and not line.refunded_orderline_id
-                and line.product_id not in reward_products
-                and line.qty > 0
-            )
-        )
+        """Lines the points are computed on: all but refund lines (returns and
+        rewards on the ticket lower what it earns)."""
+        return self.lines.filtered(lambda line: not line.refunded_orderline_id)
 
     def _flexi_loyalty_line_data(self, program, lines):
-        data = []
-        for line in lines:
-            excluded, included = line._flexi_loyalty_amounts()
-            data.append(
-                {
-                    "product": line.product_id,
-                    "quantity": line.qty,
-                    "amount": program._flexi_amount(included, excluded),
-                }
-            )
-        return data
+        self.ensure_one()
+        return self.config_id._flexi_loyalty_earning_data(
+            program,
+            [
+                (
+                    line.product_id,
+                    line.qty,
+                    line._flexi_loyalty_amounts(),
+                    bool(line.flexi_loyalty_token),
+                )
+                for line in lines
+            ],
+        )
 
     def _flexi_loyalty_earn(self):
         self.ensure_one()

@@ -183,28 +183,26 @@ class PosSession(models.Model):
     def flexi_loyalty_preview(self, subscription_id, lines):
         """Points the order will earn, computed here from its lines.
 
-        ``lines``: dicts with product_id, qty, price_unit, discount, tax_ids.
-        Reward lines are left out, as when the paid order is processed.
+        ``lines``: dicts with product_id, qty, price_unit, discount, tax_ids,
+        flexi_loyalty_token. Counted as when the paid order is processed.
         """
         member = self._flexi_loyalty_member(subscription_id)
         program = member.program_id
-        data = []
+        items = []
         for vals in lines:
             product = self.env["product.product"].browse(vals.get("product_id"))
-            if vals.get("flexi_loyalty_token") or not product.exists():
+            if not product.exists():
                 continue
-            excluded, included = self._flexi_loyalty_amounts(vals, product)
-            data.append(
-                {
-                    "product": product,
-                    "quantity": vals.get("qty") or 0.0,
-                    "amount": included
-                    if program.amount_base == "tax_included"
-                    else excluded,
-                }
+            items.append(
+                (
+                    product,
+                    vals.get("qty") or 0.0,
+                    self._flexi_loyalty_amounts(vals, product),
+                    bool(vals.get("flexi_loyalty_token")),
+                )
             )
         points, base = program._flexi_points_for_lines(
-            data,
+            self.config_id._flexi_loyalty_earning_data(program, items),
             fields.Date.context_today(self),
             extra_multiplier=member._flexi_earn_multiplier(),
         )

@@ -43,7 +43,7 @@ class TestPosPointsHold(FlexiLoyaltyPosCommon):
         order = self._sync(self._reward_order(session, line), user=self.pos_user)
         self.assertEqual(order.state, "paid")
         self.assertEqual(order.flexi_loyalty_points_used, 100)
-        self.assertEqual(self._balance(), 230)
+        self.assertEqual(self._balance(), 225)
         redemption = self._redemption(line)
         self.assertEqual(redemption.state, "used")
         self.assertEqual(redemption.pos_order_id, order)
@@ -68,9 +68,9 @@ class TestPosPointsHold(FlexiLoyaltyPosCommon):
         order = self._sync(copy.deepcopy(queued), user=self.pos_user)
         self.assertEqual(order.state, "paid")
         self.assertEqual(order.flexi_loyalty_points_used, 100)
-        self.assertEqual(order.flexi_loyalty_points_earned, 30)
-        # 300 - 250 elsewhere - 100 for the reward + 30 earned.
-        self.assertEqual(self._balance(), -20)
+        self.assertEqual(order.flexi_loyalty_points_earned, 25)
+        # 300 - 250 elsewhere - 100 for the reward + 25 earned.
+        self.assertEqual(self._balance(), -25)
         self.assertTrue(self.member.flexi_pos_owes_points)
         self.assertIn(
             self.member,
@@ -86,7 +86,7 @@ class TestPosPointsHold(FlexiLoyaltyPosCommon):
         self.assertIn(order.name, str(activity.note))
         # The till retries: nothing more.
         self._sync(copy.deepcopy(queued), user=self.pos_user)
-        self.assertEqual(self._balance(), -20)
+        self.assertEqual(self._balance(), -25)
         self.assertEqual(len(self.member.activity_ids), 1)
 
     def test_reward_never_paid_for_gives_its_points_back_once_at_closing(self):

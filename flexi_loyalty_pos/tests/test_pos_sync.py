@@ -83,8 +83,8 @@ class TestPosSync(FlexiLoyaltyPosCommon):
             )
         )
         order = self._sync(self._ui_order(session, lines, partner=self.customer))
-        # 300 - 100 spent + 20 earned on 2,000 of goods.
-        self.assertEqual(self._balance(), 220)
+        # 300 - 100 spent + 15 earned on the 1,500 paid.
+        self.assertEqual(self._balance(), 215)
         refund = self._sync(
             self._ui_order(
                 session,
@@ -114,3 +114,57 @@ class TestPosSync(FlexiLoyaltyPosCommon):
         settings.execute()
         self.assertFalse(self.main_pos_config.flexi_loyalty_otp_required)
         self.assertFalse(self.main_pos_config.flexi_loyalty_program_ids)
+
+    def _paid_nothing(self, vals):
+        """The till sends no payment for an order of nothing to pay."""
+        if not vals["amount_total"]:
+            vals["payment_ids"] = []
+        return vals
+
+    def test_attack_selling_and_returning_items_on_one_ticket_earns_nothing(self):
+        """The cashier rings up 10 couscous and takes the 10 back on the same
+        ticket (or more than were sold): nothing is paid, nothing is earned."""
+        session = self._open_session()
+        till = session.with_user(self.pos_user)
+        for sold, returned in ((10, -10), (1, -3)):
+            lines = [
+                self._line(self.couscous, sold),
+                self._line(self.couscous, returned),
+            ]
+            preview = till.flexi_loyalty_preview(self.member.id, lines)
+            self.assertEqual(preview["points"], 0)
+            vals = self._ui_order(session, lines, partner=self.customer)
+            order = self._sync(self._paid_nothing(vals), user=self.pos_user)
+            self.assertEqual(order.state, "paid")
+            self.assertEqual(order.flexi_loyalty_points_earned, 0)
+            self.assertEqual(self._balance(), 300)
+
+    def test_items_returned_on_the_ticket_lower_the_points_earned(self):
+        session = self._open_session()
+        lines = [self._line(self.couscous, 3), self._line(self.couscous, -1)]
+        preview = session.with_user(self.pos_user).flexi_loyalty_preview(
+            self.member.id, lines
+        )
+        order = self._sync(
+            self._ui_order(session, lines, partner=self.customer), user=self.pos_user
+        )
+        self.assertEqual(order.amount_total, 2000.0)
+        self.assertEqual(preview["points"], 20)
+        self.assertEqual(order.flexi_loyalty_points_earned, 20)
+        self.assertEqual(self._balance(), 320)
+
+    def test_attack_part_paid_with_points_earns_only_on_the_money_paid(self):
+        """A reward of 500 on 3,000 of goods: 2,500 are paid, 25 points earned
+        (the preview says the same before payment)."""
+        session = self._open_session()
+        till = session.with_user(self.pos_user)
+        lines = [self._line(self.couscous, 3)]
+        reward = self._accepted_reward_line(till, lines)
+        vals = self._reward_order(session, reward)
+        preview = till.flexi_loyalty_preview(
+            self.member.id, [command[2] for command in vals["lines"]]
+        )
+        self.assertEqual(preview["points"], 25)
+        order = self._sync(vals, user=self.pos_user)
+        self.assertEqual(order.amount_total, 2500.0)
+        self.assertEqual(order.flexi_loyalty_points_earned, 25)

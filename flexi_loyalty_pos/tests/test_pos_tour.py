@@ -16,8 +16,9 @@ class TestPosTour(FlexiLoyaltyPosCommon):
         self.assertEqual(len(order), 1)
         self.assertEqual(order.partner_id, self.customer)
         self.assertEqual(order.flexi_loyalty_points_used, 100)
-        self.assertEqual(order.flexi_loyalty_points_earned, 20)
-        self.assertEqual(self._balance(), 220)
+        # Earned on the 1,500 paid, not on the 2,000 of goods.
+        self.assertEqual(order.flexi_loyalty_points_earned, 15)
+        self.assertEqual(self._balance(), 215)
 
     def test_offline_redemption_shows_message_and_sale_goes_on(self):
         """Loyalty calls fail (no server): the cashier reads why and still sells."""

@@ -76,10 +76,11 @@ registry.category("web_tour.tours").add("flexi_loyalty_pos_redeem_tour", {
                 trigger: ".o_flexi_loyalty_receipt_used:contains(100)",
             },
             {
-                trigger: ".o_flexi_loyalty_receipt_earned:contains(20)",
+                content: "Points are earned on the 1,500 paid, not on 2,000 of goods",
+                trigger: ".o_flexi_loyalty_receipt_earned:contains(15)",
             },
             {
-                trigger: ".o_flexi_loyalty_receipt_balance:contains(220)",
+                trigger: ".o_flexi_loyalty_receipt_balance:contains(215)",
             },
         ].flat(),
 });
