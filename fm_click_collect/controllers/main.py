@@ -49,18 +49,32 @@ class FmClickCollectWebsiteSale(WebsiteSale):
             order_sudo.fm_cc_point_id
             and order_sudo.carrier_id.delivery_type == "in_store"
         ):
-            res["fm_cc_slots"] = order_sudo.fm_cc_point_id._fm_available_slots()
+            res["fm_cc_slots"] = order_sudo.fm_cc_point_id._fm_available_slots(
+                order=order_sudo
+            )
         return res
+
+
+def _fm_cc_one_hold_per_visitor(order_sudo):
+    """The visitor's cart now holds a place: the hold of a cart this visitor
+    left earlier (e.g. a payment left pending, then a new cart) goes back.
+    Anonymous or not, a visitor holds one place at a time."""
+    previous = request.session.get("fm_cc_held_order_id")
+    if previous and previous != order_sudo.id:
+        order_sudo.browse(previous).exists()._fm_cc_drop_hold()
+    request.session["fm_cc_held_order_id"] = order_sudo.id
 
 
 class FmClickCollectPaymentPortal(PaymentPortal):
     def _validate_transaction_for_order(self, transaction, sale_order):
-        """Take the slot's place when the customer pays (online or on site):
-        the last place goes to one customer only, the other gets a clear
-        message before paying."""
+        """The customer starts paying (online or on site): the slot's place is
+        held again for the hold time, or refused with a clear message when an
+        expired hold's place was taken meanwhile. The order takes it for good
+        when confirmed."""
         super()._validate_transaction_for_order(transaction, sale_order)
         if sale_order.fm_cc_point_id:
-            sale_order._fm_cc_book_slot()
+            sale_order._fm_cc_hold_slot()
+            _fm_cc_one_hold_per_visitor(sale_order)
 
 
 class FmClickCollectController(Controller):
@@ -77,7 +91,7 @@ class FmClickCollectController(Controller):
         if not order_sudo.fm_cc_point_id:
             return {"slots": [], "selected": False}
         return {
-            "slots": order_sudo.fm_cc_point_id._fm_available_slots(),
+            "slots": order_sudo.fm_cc_point_id._fm_available_slots(order=order_sudo),
             "selected": order_sudo.fm_cc_slot_id.id,
         }
 
@@ -96,6 +110,7 @@ class FmClickCollectController(Controller):
                 order_sudo._fm_cc_set_slot(slot)
         except UserError as error:
             return {"error": error.args[0]}
+        _fm_cc_one_hold_per_visitor(order_sudo)
         return {"slot": slot.id, "label": order_sudo._fm_cc_slot_label()}
 
     # ------------------------------------------------------------ loyalty

@@ -204,8 +204,9 @@ class FmClickCollectPoint(models.Model):
     def _cron_generate_slots(self):
         self.search([])._fm_generate_slots()
 
-    def _fm_available_slots(self, now=None):
-        """Slots customers may choose now, as dicts for the checkout."""
+    def _fm_available_slots(self, now=None, order=None):
+        """Slots customers may choose now, as dicts for the checkout; the place
+        ``order`` holds counts as free for it."""
         self.ensure_one()
         now = now or fields.Datetime.now()
         self.env["fm.click_collect.slot"].flush_model(
@@ -227,11 +228,13 @@ class FmClickCollectPoint(models.Model):
         # Read once: this loop runs over a month of slots at every request.
         tz, lead_time, cutoff = self.tz, self.lead_time, self.cutoff_hour
         Slot = self.env["fm.click_collect.slot"]
+        held = Slot.browse([row[0] for row in rows])._fm_held_counts(now, exclude=order)
         day_labels = {}
         result = []
         for slot_id, start, end, booked, capacity in rows:
+            holds = held.get(slot_id, 0)
             if slot_rules.unavailable_reason(
-                start, now, tz, lead_time, cutoff, closed, booked, capacity
+                start, now, tz, lead_time, cutoff, closed, booked + holds, capacity
             ):
                 continue
             local_start = slot_rules.utc_to_local(start, tz)
@@ -246,7 +249,7 @@ class FmClickCollectPoint(models.Model):
                     "day_label": day_labels[day],
                     "start": local_start.strftime("%H:%M"),
                     "end": local_end.strftime("%H:%M"),
-                    "remaining": capacity - booked,
+                    "remaining": slot_rules.places_left(capacity, booked, holds),
                 }
             )
         return result

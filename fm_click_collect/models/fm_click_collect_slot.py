@@ -6,10 +6,15 @@ from ..tools import slots as slot_rules
 
 
 class FmClickCollectSlot(models.Model):
-    """One pickup time window of a point. ``booked_count`` is a counter the
-    database guards: it is only moved by one atomic UPDATE and a CHECK keeps
-    it within ``capacity``, so two checkouts at the same moment cannot both
-    take the last place."""
+    """One pickup time window of a point.
+
+    A place is taken in two ways. A confirmed order books it for good in
+    ``booked_count``, a counter only moved by one atomic UPDATE and kept within
+    ``capacity`` by a CHECK. An unpaid checkout only holds it until its
+    ``fm_cc_hold_until``: holds are counted by query at the moment of asking,
+    so an expired hold frees its place at once, whatever a cron did. Both are
+    taken under the slot's row lock (``_fm_take``): two checkouts at the same
+    moment cannot both take the last place."""
 
     _name = "fm.click_collect.slot"
     _description = "Pickup Slot"
@@ -26,6 +31,12 @@ class FmClickCollectSlot(models.Model):
     end = fields.Datetime(required=True)
     capacity = fields.Integer(required=True)
     booked_count = fields.Integer("Booked Orders", default=0, readonly=True, copy=False)
+    held_count = fields.Integer(
+        "Held by Unpaid Carts",
+        compute="_compute_remaining",
+        help="Places kept for customers who are checking out; each hold ends "
+        "after the hold time set in the settings.",
+    )
     remaining = fields.Integer(compute="_compute_remaining")
     order_ids = fields.One2many("sale.order", "fm_cc_slot_id", string="Orders")
 
@@ -42,10 +53,16 @@ class FmClickCollectSlot(models.Model):
         ),
     ]
 
-    @api.depends("booked_count", "capacity")
+    @api.depends(
+        "booked_count", "capacity", "order_ids.fm_cc_hold_until", "order_ids.state"
+    )
     def _compute_remaining(self):
+        held = self._fm_held_counts(fields.Datetime.now())
         for slot in self:
-            slot.remaining = max(slot.capacity - slot.booked_count, 0)
+            slot.held_count = held.get(slot._origin.id, 0)
+            slot.remaining = slot_rules.places_left(
+                slot.capacity, slot.booked_count, slot.held_count
+            )
 
     @api.depends("start", "end", "point_id")
     def _compute_display_name(self):
@@ -82,20 +99,47 @@ class FmClickCollectSlot(models.Model):
             end=self._fm_local(self.end).strftime("%H:%M"),
         )
 
-    def _fm_unavailable_reason(self, now=None):
-        """Translated reason this slot cannot be chosen now, or ``False``."""
+    def _fm_held_counts(self, now, exclude=None):
+        """{slot id: places held by unpaid carts at ``now``}, by query: a hold
+        stops counting the moment it expires. ``exclude``'s own hold is left
+        out (an order never competes with itself)."""
+        # sudo: other customers' carts are only counted; nothing of them
+        # leaves this method.
+        Order = self.env["sale.order"].sudo()
+        domain = [
+            *Order._fm_cc_live_hold_domain(now),
+            ("fm_cc_slot_id", "in", self._origin.ids),
+        ]
+        if exclude:
+            domain.append(("id", "not in", exclude.ids))
+        groups = Order._read_group(domain, ["fm_cc_slot_id"], ["__count"])
+        return {slot.id: count for slot, count in groups}
+
+    def _fm_unavailable_reason(self, now=None, order=None):
+        """Translated reason this slot cannot be chosen now (by ``order``, whose
+        own place is not counted against it), or ``False``. A live hold of
+        ``order`` on this slot was checked when taken: only capacity is
+        checked again, so a customer paying a few minutes later is not refused
+        for a cut-off passed meanwhile."""
         self.ensure_one()
+        now = now or fields.Datetime.now()
         point = self.point_id
-        reason = slot_rules.unavailable_reason(
-            self.start,
-            now or fields.Datetime.now(),
-            point.tz,
-            point.lead_time,
-            point.cutoff_hour,
-            point._fm_closed_dates(),
-            self.booked_count,
-            self.capacity,
+        taken = self.booked_count + self._fm_held_counts(now, exclude=order).get(
+            self.id, 0
         )
+        if order and order._fm_cc_holds(self, now):
+            reason = slot_rules.FULL if taken >= self.capacity else None
+        else:
+            reason = slot_rules.unavailable_reason(
+                self.start,
+                now,
+                point.tz,
+                point.lead_time,
+                point.cutoff_hour,
+                point._fm_closed_dates(),
+                taken,
+                self.capacity,
+            )
         if not point.active:
             reason = slot_rules.CLOSED
         messages = {
@@ -111,8 +155,50 @@ class FmClickCollectSlot(models.Model):
         }
         return messages.get(reason, False)
 
+    def _fm_take(self, order, permanent=False):
+        """Take a place of this slot for ``order`` and return the order's
+        values to write; raise a clear error when the slot cannot take it.
+
+        An unpaid checkout holds the place for the hold time; ``permanent``
+        (a confirmed order) books it for good. Counting happens under the
+        slot's row lock, so the last place goes to one checkout only."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        self._fm_lock()
+        reason = self._fm_unavailable_reason(now, order=order)
+        if reason:
+            raise UserError(reason)
+        if not permanent:
+            return {
+                "fm_cc_slot_id": self.id,
+                "fm_cc_hold_until": order._fm_cc_hold_expiry(now),
+            }
+        self._fm_book()
+        return {
+            "fm_cc_slot_id": self.id,
+            "fm_cc_slot_booked": True,
+            "fm_cc_hold_until": False,
+        }
+
+    def _fm_lock(self):
+        """Lock the slot's row for whoever takes a place. The UPDATE changes
+        nothing but writes a new row version: a concurrent transaction that
+        counted on an older snapshot then fails to lock (serialization
+        failure, and Odoo retries the request) instead of trusting its count."""
+        self.ensure_one()
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE fm_click_collect_slot SET booked_count = booked_count"
+                " WHERE id = %s",
+                self.id,
+            )
+        )
+        self.invalidate_recordset(["booked_count", "held_count", "remaining"])
+
     def _fm_book(self):
-        """Take one place, atomically; raise a clear error when full."""
+        """Book one place for good, atomically; raise a clear error when full.
+        Callers check live holds first (``_fm_take``)."""
         self.ensure_one()
         self.flush_recordset(["booked_count", "capacity"])
         self.env.cr.execute(
@@ -125,12 +211,12 @@ class FmClickCollectSlot(models.Model):
             )
         )
         booked = self.env.cr.fetchone()
-        self.invalidate_recordset(["booked_count"])
+        self.invalidate_recordset(["booked_count", "held_count", "remaining"])
         if not booked:
             raise UserError(_("This pickup slot is full, please choose another one."))
 
     def _fm_release(self):
-        """Give one place back (never below zero)."""
+        """Give one booked place back (never below zero)."""
         self.ensure_one()
         self.flush_recordset(["booked_count", "capacity"])
         self.env.cr.execute(
@@ -141,4 +227,4 @@ class FmClickCollectSlot(models.Model):
                 self.id,
             )
         )
-        self.invalidate_recordset(["booked_count"])
+        self.invalidate_recordset(["booked_count", "held_count", "remaining"])

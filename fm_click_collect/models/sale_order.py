@@ -6,6 +6,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import slots as slot_rules
 
+# Written only by the slot's checks (``_fm_cc_write_place``), never by a caller.
+FM_CC_PLACE_FIELDS = ("fm_cc_hold_until", "fm_cc_slot_booked")
+
 FM_CC_STATES = [
     ("to_prepare", "To Prepare"),
     ("ready", "Ready"),
@@ -39,6 +42,14 @@ class SaleOrder(models.Model):
         copy=False,
         readonly=True,
         help="The order holds one place of its slot (released on cancel).",
+    )
+    fm_cc_hold_until = fields.Datetime(
+        "Slot Held Until",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="An unpaid checkout keeps its place in the slot until then; a "
+        "confirmed order keeps it for good.",
     )
     fm_cc_state = fields.Selection(
         FM_CC_STATES,
@@ -78,6 +89,33 @@ class SaleOrder(models.Model):
             else:
                 order.fm_cc_payment_status = _("Not paid")
 
+    # ------------------------------------------------------------ CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._fm_cc_check_place_fields(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._fm_cc_check_place_fields(vals)
+        if "fm_cc_slot_id" in vals and "fm_cc_hold_until" not in vals:
+            # A hold belongs to its slot: it never follows the order elsewhere.
+            vals = dict(vals, fm_cc_hold_until=False)
+        return super().write(vals)
+
+    @api.model
+    def _fm_cc_check_place_fields(self, vals):
+        """A place in a slot is taken through the slot's capacity check only:
+        no caller (RPC, import, context of any kind) writes it directly."""
+        if not self.env.su and set(FM_CC_PLACE_FIELDS) & set(vals):
+            raise AccessError(
+                _(
+                    "The place of an order in a pickup slot is taken by choosing "
+                    "the slot or confirming the order, not written directly."
+                )
+            )
+
     # ------------------------------------------------------------ flow hooks
 
     def _action_confirm(self):
@@ -93,6 +131,9 @@ class SaleOrder(models.Model):
         res = super()._action_cancel()
         for order in self.filtered("fm_cc_slot_booked"):
             order._fm_cc_release_slot()
+        self.filtered("fm_cc_hold_until")._fm_cc_write_place(
+            {"fm_cc_hold_until": False}
+        )
         return res
 
     def _cart_update(self, *args, **kwargs):
@@ -165,13 +206,15 @@ class SaleOrder(models.Model):
 
     def _fm_cc_clear_slot(self):
         for order in self:
-            if order.fm_cc_slot_booked:
-                order._fm_cc_release_slot()
-            order.fm_cc_slot_id = False
+            order._fm_cc_release_slot()
+        self._fm_cc_write_place({"fm_cc_slot_id": False, "fm_cc_hold_until": False})
 
     def _fm_cc_set_slot(self, slot):
-        """Customer's choice of slot for this cart; refused with a clear
-        message when the slot is not this order's point or not bookable."""
+        """Customer's choice of slot for this cart: holds one of its places for
+        the hold time (again, when it is the same slot). One cart holds one
+        place: the previous hold goes with the previous slot, and stays when
+        the new slot is refused. Refused with a clear message when the slot
+        is not this order's point or cannot take the cart."""
         self.ensure_one()
         if self.state not in ("draft", "sent"):
             raise UserError(
@@ -181,32 +224,71 @@ class SaleOrder(models.Model):
             raise UserError(
                 _("This pickup slot does not belong to the chosen pickup point.")
             )
-        if slot == self.fm_cc_slot_id:
+        if self.fm_cc_slot_booked and slot == self.fm_cc_slot_id:
             return
-        reason = slot._fm_unavailable_reason()
-        if reason:
-            raise UserError(reason)
-        self._fm_cc_clear_slot()
-        self.fm_cc_slot_id = slot
+        vals = slot._fm_take(self)
+        # An unpaid cart that booked for good before holds existed gives it back.
+        self._fm_cc_release_slot()
+        self._fm_cc_write_place(vals)
+
+    def _fm_cc_hold_slot(self):
+        """The customer starts paying: the hold of the chosen slot starts over.
+        Once expired, the place is taken again only if it is still free."""
+        self.ensure_one()
+        if not self.fm_cc_slot_id:
+            raise UserError(_("Please choose a pickup slot."))
+        self._fm_cc_set_slot(self.fm_cc_slot_id)
+
+    def _fm_cc_drop_hold(self):
+        """Unpaid carts give their held place back (confirmed orders keep theirs)."""
+        self.filtered(
+            lambda o: o.fm_cc_hold_until and o.state in ("draft", "sent")
+        )._fm_cc_write_place({"fm_cc_hold_until": False})
 
     def _fm_cc_book_slot(self):
-        """Take the slot's place for this order once (idempotent)."""
+        """Take the slot's place for this order for good, once (idempotent)."""
         self.ensure_one()
         if self.fm_cc_slot_booked:
             return
         if not self.fm_cc_slot_id:
             raise UserError(_("Please choose a pickup slot."))
-        reason = self.fm_cc_slot_id._fm_unavailable_reason()
-        if reason:
-            raise UserError(reason)
-        self.fm_cc_slot_id._fm_book()
-        self.fm_cc_slot_booked = True
+        self._fm_cc_write_place(self.fm_cc_slot_id._fm_take(self, permanent=True))
 
     def _fm_cc_release_slot(self):
         self.ensure_one()
         if self.fm_cc_slot_booked:
             self.fm_cc_slot_id._fm_release()
-            self.fm_cc_slot_booked = False
+            self._fm_cc_write_place({"fm_cc_slot_booked": False})
+
+    def _fm_cc_write_place(self, vals):
+        # sudo: the place fields are refused to every caller; they are only
+        # written here, with values the slot's locked capacity check produced.
+        self.sudo().write(vals)
+
+    @api.model
+    def _fm_cc_live_hold_domain(self, now):
+        """Unpaid carts whose hold still counts against capacity at ``now``;
+        one place each, an order having one slot."""
+        return [
+            ("state", "in", ("draft", "sent")),
+            ("fm_cc_slot_booked", "=", False),
+            ("fm_cc_hold_until", ">", now),
+        ]
+
+    def _fm_cc_holds(self, slot, now):
+        """Whether this order holds a place of ``slot`` at ``now``."""
+        self.ensure_one()
+        return self.fm_cc_slot_id == slot and bool(
+            self.filtered_domain(self._fm_cc_live_hold_domain(now))
+        )
+
+    @api.model
+    def _fm_cc_hold_minutes(self):
+        param = self.env["ir.config_parameter"].sudo()
+        return slot_rules.hold_minutes(param.get_param("fm_click_collect.hold_minutes"))
+
+    def _fm_cc_hold_expiry(self, now):
+        return slot_rules.hold_expiry(now, self._fm_cc_hold_minutes())
 
     def _check_cart_is_ready_to_be_paid(self):
         for order in self.filtered("fm_cc_point_id"):
@@ -224,7 +306,7 @@ class SaleOrder(models.Model):
             return _("Please choose a pickup slot.")
         if self.fm_cc_slot_booked:
             return False
-        return self.fm_cc_slot_id._fm_unavailable_reason()
+        return self.fm_cc_slot_id._fm_unavailable_reason(order=self)
 
     # ------------------------------------------------------------ payment
 
@@ -436,13 +518,18 @@ class SaleOrder(models.Model):
             ]
         )
         orders.filtered(lambda o: o._fm_cc_no_show_due(now))._fm_cc_mark_no_show()
-        # Carts that booked a place and never paid give it back once the slot is over.
+        self._fm_cc_release_stale_carts(now)
+
+    @api.model
+    def _fm_cc_release_stale_carts(self, now):
+        """Housekeeping, safe to run again: expired holds are cleared (they
+        stopped counting when they expired), and unpaid carts that booked a
+        place for good before holds existed give it back."""
+        self.search([("fm_cc_hold_until", "<=", now)])._fm_cc_write_place(
+            {"fm_cc_hold_until": False}
+        )
         self.search(
-            [
-                ("state", "in", ("draft", "sent")),
-                ("fm_cc_slot_booked", "=", True),
-                ("fm_cc_slot_start", "<", now),
-            ]
+            [("state", "in", ("draft", "sent")), ("fm_cc_slot_booked", "=", True)]
         )._fm_cc_release_slot_all()
 
     def _fm_cc_release_slot_all(self):

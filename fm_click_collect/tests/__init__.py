@@ -2,6 +2,7 @@ from . import (
     test_concurrency,
     test_handover,
     test_slot_booking,
+    test_slot_hold,
     test_website,
     test_website_loyalty,
 )

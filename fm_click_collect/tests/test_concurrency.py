@@ -1,6 +1,7 @@
 import psycopg2.errors
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
@@ -87,6 +88,48 @@ class TestSlotConcurrency(TwoTransactionsMixin, TransactionCase):
                 env["sale.order"].browse(ids["orders"]).mapped("fm_cc_slot_booked"),
                 [True, False],
             )
+
+    def test_two_visitors_holding_the_last_place_at_once_hold_it_once(self):
+        ids = self._setup_committed()
+        self.addCleanup(self._cleanup, ids)
+        with self._two_transactions() as (env1, env2):
+            order1 = env1["sale.order"].browse(ids["orders"][0])
+            order2 = env2["sale.order"].browse(ids["orders"][1])
+            slot1, slot2 = order1.fm_cc_slot_id, order2.fm_cc_slot_id
+            # Both see one free place before either holds it.
+            self.assertEqual((slot1.remaining, slot2.remaining), (1, 1))
+            order1._fm_cc_set_slot(slot1)
+            env1.cr.commit()
+            refused = self._refusal(env2, lambda: order2._fm_cc_set_slot(slot2))
+            self.assertTrue(refused, "the second hold must fail")
+        self._assert_one_place_taken(ids, booked=0)
+        # Odoo retries the refused request: it now gets a clear message.
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            order2 = env["sale.order"].browse(ids["orders"][1])
+            with self.assertRaisesRegex(UserError, "full"):
+                order2._fm_cc_set_slot(order2.fm_cc_slot_id)
+
+    def test_confirmation_racing_a_fresh_hold_for_the_last_place_fails(self):
+        ids = self._setup_committed()
+        self.addCleanup(self._cleanup, ids)
+        with self._two_transactions() as (env1, env2):
+            order1 = env1["sale.order"].browse(ids["orders"][0])
+            order2 = env2["sale.order"].browse(ids["orders"][1])
+            self.assertEqual(order2.fm_cc_slot_id.remaining, 1)
+            order1._fm_cc_set_slot(order1.fm_cc_slot_id)
+            env1.cr.commit()
+            refused = self._refusal(env2, order2._fm_cc_book_slot)
+            self.assertTrue(refused, "the confirmation must not take the held place")
+        self._assert_one_place_taken(ids, booked=0)
+
+    def _assert_one_place_taken(self, ids, booked):
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            slot = env["fm.click_collect.slot"].browse(ids["slot"])
+            self.assertEqual((slot.booked_count, slot.held_count), (booked, 1 - booked))
+            orders = env["sale.order"].browse(ids["orders"])
+            self.assertEqual([bool(o.fm_cc_hold_until) for o in orders], [True, False])
 
     def test_database_refuses_more_bookings_than_capacity(self):
         ids = self._setup_committed()

@@ -18,6 +18,10 @@ FULL = "full"
 
 PICKUP_CODE_ALPHABET = "ACDEFHJKMNPRTWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B
 
+# How long an unpaid checkout keeps its place in a slot (minutes).
+HOLD_MINUTES_DEFAULT = 15
+HOLD_MINUTES_MAX = 24 * 60
+
 
 def hours_to_time(hours):
     """11.5 -> 11:30 (a float hour as Odoo's float_time widget stores it)."""
@@ -101,7 +105,10 @@ def unavailable_reason(
     booked=0,
     capacity=0,
 ):
-    """Why this slot cannot be booked now, or ``None`` when it can."""
+    """Why this slot cannot be booked now, or ``None`` when it can.
+
+    ``booked`` counts every place taken: orders booked for good and live holds.
+    """
     if slot_start_utc <= now_utc:
         return PAST
     if utc_to_local(slot_start_utc, tz).date() in set(closed_days):
@@ -114,6 +121,31 @@ def unavailable_reason(
     if booked >= capacity:
         return FULL
     return None
+
+
+def hold_minutes(raw):
+    """Minutes a hold lasts, from the setting as stored (text or number).
+
+    Anything that is not a whole number of minutes between 1 and a day falls
+    back to the default: a broken setting must not give carts places forever.
+    """
+    try:
+        minutes = int(raw)
+    except (TypeError, ValueError):
+        return HOLD_MINUTES_DEFAULT
+    if not 1 <= minutes <= HOLD_MINUTES_MAX:
+        return HOLD_MINUTES_DEFAULT
+    return minutes
+
+
+def hold_expiry(now_utc, minutes):
+    """Moment a hold taken now stops counting against the slot's capacity."""
+    return now_utc + timedelta(minutes=minutes)
+
+
+def places_left(capacity, booked, held):
+    """Free places: capacity minus orders booked for good and live holds."""
+    return max(capacity - booked - held, 0)
 
 
 def earliest_bookable_start(now_utc, lead_minutes=0):
