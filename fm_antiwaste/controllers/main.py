@@ -1,6 +1,8 @@
 from odoo import http
 from odoo.http import request
 
+from odoo.addons.website_sale.controllers.main import WebsiteSale
+
 
 class FmAntiwasteShop(http.Controller):
     @http.route(
@@ -37,3 +39,12 @@ class FmAntiwasteShop(http.Controller):
             "fm_antiwaste.antigaspi_page",
             {"markdowns": markdowns, "baskets": baskets},
         )
+
+
+class FmAntiwasteWebsiteSale(WebsiteSale):
+    def _get_shop_payment_values(self, order, **kwargs):
+        # The payment page shows what will be charged: marked-down units sold
+        # to others since the cart was priced are charged as the cap says.
+        if order:
+            order._fm_antiwaste_refresh_prices()
+        return super()._get_shop_payment_values(order, **kwargs)

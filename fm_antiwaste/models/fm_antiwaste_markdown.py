@@ -88,6 +88,29 @@ class FmAntiwasteMarkdown(models.Model):
         )
         return {mid: max(0.0, qty or 0.0) for mid, qty in self.env.cr.fetchall()}
 
+    def _fm_lock(self):
+        """Row-lock these markdowns until the end of the transaction, and touch them.
+
+        A sale takes this lock before reading the units left. The touch makes
+        a concurrent sale that read them before this one committed fail to
+        serialize (Odoo retries it, and the retry sees the units this one
+        reserved) rather than wait and sell the same units again.
+        """
+        if not self:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE fm_antiwaste_markdown SET write_date = %s
+                 WHERE id IN (SELECT id FROM fm_antiwaste_markdown
+                               WHERE id IN %s ORDER BY id FOR NO KEY UPDATE)
+                """,
+                self.env.cr.now(),
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["write_date"])
+
     def _fm_price_label(self):
         self.ensure_one()
         discount = f"{self.discount:g}"  # outside _(): extraction reads no code

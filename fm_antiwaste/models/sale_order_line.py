@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import float_compare
 
 from ..tools.cap import allocate, blended_unit_price
 
@@ -92,6 +93,34 @@ class SaleOrderLine(models.Model):
         )
         live = markdown._fm_remaining_by_markdown().get(markdown.id, 0.0)
         return live - sum(others.mapped("fm_antiwaste_qty"))
+
+    def _fm_antiwaste_stale_lines(self):
+        """The lines of one quotation holding more marked-down units than are
+        left now (taken by other orders since), read in the cap's order."""
+        stale = self.browse()
+        for line in self.filtered("fm_antiwaste_markdown_id").sorted("id"):
+            left = line._fm_antiwaste_remaining(line.fm_antiwaste_markdown_id)
+            if (
+                float_compare(
+                    line.fm_antiwaste_qty,
+                    left,
+                    precision_rounding=line.product_uom.rounding or 0.001,
+                )
+                > 0
+            ):
+                stale |= line
+        return stale
+
+    def _fm_antiwaste_reprice(self):
+        """Price these lines again with the units left now: the cap's rule, as
+        the "Update Prices" button would. Prices typed by hand are kept."""
+        computed = self.filtered(lambda ln: ln.technical_price_unit == ln.price_unit)
+        for line in self.sorted("id"):
+            line._compute_pricelist_item_id()
+            line._compute_fm_antiwaste()
+        computed._compute_price_unit()
+        computed.discount = 0.0
+        computed._compute_discount()
 
     def _fm_full_price_rule(self):
         self.ensure_one()
