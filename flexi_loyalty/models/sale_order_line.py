@@ -104,7 +104,7 @@ class SaleOrderLine(models.Model):
         """Rewards of ``orders`` follow their goods after a direct line edit
         (the website cart, RPC); an order's own write does it once."""
         if not (_ORDER_EDITING.get() or self._flexi_trusted_now()):
-            orders.exists()._flexi_loyalty_sync_rewards()
+            orders._flexi_loyalty_sync_rewards()
 
     @api.model_create_multi
     def create(self, vals_list):

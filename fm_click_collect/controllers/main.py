@@ -166,13 +166,17 @@ class FmClickCollectController(Controller):
             limit=1,
         )
         try:
+            # Refusals that need no code come before the code is spent.
+            order_sudo._flexi_loyalty_check_redeem(member, reward)
             if member.program_id.otp_required:
                 if not otp:
                     raise UserError(_("Ask for a code first."))
                 otp._flexi_verify(code or "", reward, order_sudo)
+            else:
+                otp = None
             # Nothing of a failed redemption stays (points, reward line).
             with request.env.cr.savepoint():
-                order_sudo._flexi_loyalty_redeem(member, reward, otp=otp or None)
+                order_sudo._flexi_loyalty_redeem(member, reward, otp=otp)
                 order_sudo._flexi_loyalty_sync_tier_discount()
         except (UserError, ValidationError) as error:
             return {"error": error.args[0]}

@@ -136,11 +136,37 @@ class SaleOrder(models.Model):
         )
         return res
 
-    def _cart_update(self, *args, **kwargs):
-        res = super()._cart_update(*args, **kwargs)
+    def _cart_update(self, product_id, line_id=None, add_qty=0, set_qty=0, **kwargs):
+        reward_line = self._fm_cc_reward_line(line_id)
+        # The quantity asked for, read as website_sale reads it.
+        if set_qty:
+            quantity = set_qty
+        elif add_qty is not None:
+            quantity = reward_line.product_uom_qty + add_qty
+        else:
+            quantity = 0
+        if reward_line and quantity > 0:
+            # A reward is worth the points it cost: its quantity does not
+            # change; removing it (quantity 0) gives the points back.
+            return {
+                "line_id": reward_line.id,
+                "quantity": reward_line.product_uom_qty,
+                "option_ids": [],
+                "warning": _("A reward cannot change quantity: remove it instead."),
+            }
+        res = super()._cart_update(
+            product_id, line_id=line_id, add_qty=add_qty, set_qty=set_qty, **kwargs
+        )
         # Tier discounts follow the cart (flexi_loyalty has no website hook).
         self._flexi_loyalty_sync_tier_discount()
         return res
+
+    def _fm_cc_reward_line(self, line_id):
+        """The cart's reward or voucher line ``line_id``, if it is one."""
+        if not line_id:
+            return self.env["sale.order.line"]
+        line = self.order_line.filtered(lambda ln: ln.id == int(line_id))
+        return line if line and line._flexi_loyalty_is_reward() else line.browse()
 
     def _get_confirmation_template(self):
         if self.fm_cc_point_id:

@@ -215,3 +215,71 @@ class TestWebsiteLoyalty(FmClickCollectCommon, MockSMS):
             )
         self.assertEqual(amina_cart.fm_cc_slot_id, slot)
         self.assertEqual(amina_cart.partner_id, self.amina.partner_id)
+
+    # ------------------------------------------------------------ replays
+
+    def _redeem(self, csrf, code=None):
+        return self._json(
+            "/fm_click_collect/loyalty/redeem",
+            {"reward_id": self.reward.id, "code": code, "csrf_token": csrf},
+        )["result"]
+
+    def test_attack_redeem_twice_online_gives_one_reward(self):
+        self.program.otp_required = False
+        cart = self._cart_of(self.amina)
+        total_before = cart.amount_total
+        csrf = self._login_with_cart(self.amina, cart)
+        self.assertTrue(self._redeem(csrf)["redeemed"])
+        replay = self._redeem(csrf)
+        self.assertIn("already applied", replay["error"])
+        self.assertEqual(len(self._reward_lines(cart)), 1)
+        self.assertAlmostEqual(cart.amount_total, total_before - 200.0)
+        self.member.invalidate_recordset()
+        self.assertEqual(self.member.points_balance, 200)
+
+    def test_attack_replay_the_code_online(self):
+        cart = self._cart_of(self.amina)
+        csrf = self._login_with_cart(self.amina, cart)
+        self._request_code(csrf)
+        self.assertTrue(self._redeem(csrf, KNOWN_CODE)["redeemed"])
+        replay = self._redeem(csrf, KNOWN_CODE)
+        self.assertIn("already applied", replay["error"])
+        self.assertEqual(len(self._reward_lines(cart)), 1)
+        self.member.invalidate_recordset()
+        self.assertEqual(self.member.points_balance, 200)
+
+    def _cart_update(self, csrf, line, quantity, product=None):
+        return self._json(
+            "/shop/cart/update_json",
+            {
+                "product_id": (product or line.product_id).id,
+                "line_id": line.id,
+                "set_qty": quantity,
+                "csrf_token": csrf,
+            },
+        )
+
+    def test_attack_cart_stepper_on_a_reward_line(self):
+        self.program.otp_required = False
+        cart = self._cart_of(self.amina)
+        csrf = self._login_with_cart(self.amina, cart)
+        self._redeem(csrf)
+        line = self._reward_lines(cart)
+        product = line.product_id
+        # "+" on the reward: five discounts for one debit? Nothing changes.
+        answer = self._cart_update(csrf, line, 5)
+        self.assertNotIn("error", answer)
+        self.assertEqual(answer["result"]["quantity"], 1)
+        cart.invalidate_recordset()
+        self.assertEqual(line.product_uom_qty, 1)
+        self.assertAlmostEqual(line.price_total, -200.0)
+        # Quantity 0 removes the reward and gives the points back, once.
+        self._cart_update(csrf, line, 0)
+        self.assertFalse(self._reward_lines(cart))
+        self._cart_update(csrf, line, 0, product=product)
+        self.member.invalidate_recordset()
+        self.assertEqual(self.member.points_balance, 300)
+        reversals = self.env["flexi.loyalty.ledger.line"].search(
+            [("subscription_id", "=", self.member.id), ("move_type", "=", "reversal")]
+        )
+        self.assertEqual(sum(reversals.mapped("points")), 100)
