@@ -13,6 +13,12 @@ class FlexiLoyaltyPosCommon(TestPointOfSaleHttpCommon, MockSMS):
     """A caterer's till: 100 per point on the price before tax, a member with
     300 points and a 500 credit reward for 100 points, codes required."""
 
+    @staticmethod
+    def _set_tier(member, tier):
+        """Put ``member`` in ``tier`` (the engine's job: requalification)."""
+        with member._flexi_trusted():
+            member.write({"tier_id": tier.id if tier else False})
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

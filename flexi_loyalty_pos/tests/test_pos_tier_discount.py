@@ -20,7 +20,7 @@ class TestPosTierDiscount(FlexiLoyaltyPosCommon):
                 "discount_percent": 5.0,
             }
         )
-        cls.member.tier_id = cls.gold
+        cls._set_tier(cls.member, cls.gold)
 
     def _tier_order(self, session, discount, partner, qty=2):
         total = 1000.0 * qty * (1 - discount / 100)

@@ -22,7 +22,7 @@ class TestPosTour(FlexiLoyaltyPosCommon):
 
     def test_offline_redemption_shows_message_and_sale_goes_on(self):
         """Loyalty calls fail (no server): the cashier reads why and still sells."""
-        self.member.tier_id = self.env["flexi.loyalty.tier"].create(
+        tier = self.env["flexi.loyalty.tier"].create(
             {
                 "name": "Or",
                 "program_id": self.program.id,
@@ -30,6 +30,7 @@ class TestPosTour(FlexiLoyaltyPosCommon):
                 "discount_percent": 5.0,
             }
         )
+        self._set_tier(self.member, tier)
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("flexi_loyalty_pos_offline_tour")
         order = self.env["pos.order"].search(
