@@ -27,6 +27,22 @@ class FlexiLoyaltyGuardedMixin(models.AbstractModel):
     _flexi_guarded_fields = ()
     _flexi_fixed_fields = ()
 
+    @api.model
+    def _flexi_guarded(self, attribute="_flexi_guarded_fields"):
+        """The fields every addon extending this model declared: each class
+        of the model adds its own names, none replaces another's."""
+        model_class = type(self)
+        cache = model_class.__dict__.get("_flexi_guarded_cache")
+        if cache is None:
+            cache = {}
+            model_class._flexi_guarded_cache = cache
+        if attribute not in cache:
+            names = set()
+            for cls in model_class.__mro__:
+                names.update(cls.__dict__.get(attribute, ()))
+            cache[attribute] = frozenset(names)
+        return cache[attribute]
+
     @api.model_create_multi
     def create(self, vals_list):
         model = self
@@ -35,7 +51,7 @@ class FlexiLoyaltyGuardedMixin(models.AbstractModel):
                 self._flexi_check_guarded(vals)
             # Defaults from the context would set the same fields behind
             # the check's back.
-            keys = {f"default_{name}" for name in self._flexi_guarded_fields}
+            keys = {f"default_{name}" for name in self._flexi_guarded()}
             if keys & set(self.env.context):
                 model = self.with_context(
                     {k: v for k, v in self.env.context.items() if k not in keys}
@@ -49,7 +65,7 @@ class FlexiLoyaltyGuardedMixin(models.AbstractModel):
         return super().write(vals)
 
     def _flexi_check_guarded(self, vals):
-        touched = set(vals) & set(self._flexi_guarded_fields)
+        touched = set(vals) & self._flexi_guarded()
         if touched:
             raise AccessError(
                 _(
@@ -60,7 +76,7 @@ class FlexiLoyaltyGuardedMixin(models.AbstractModel):
             )
 
     def _flexi_check_fixed(self, vals):
-        for name in set(vals) & set(self._flexi_fixed_fields):
+        for name in set(vals) & self._flexi_guarded("_flexi_fixed_fields"):
             field = self._fields[name]
             new = field.convert_to_cache(vals[name], self, validate=False)
             for record in self:

@@ -1179,9 +1179,9 @@ class TestAccessSurface(TransactionCase):
         if GUARDED_MIXIN in self.env and isinstance(
             model, type(self.env[GUARDED_MIXIN])
         ):
-            refused.update(model._flexi_guarded_fields)
+            refused.update(model._flexi_guarded())
             if kind == "write":
-                refused.update(model._flexi_fixed_fields)
+                refused.update(model._flexi_guarded("_flexi_fixed_fields"))
         return sorted(
             name
             for name in fnames

@@ -1,4 +1,9 @@
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import AccessError
+
+# Whether codes protect the points and which programs a till serves: the
+# manager's settings, though Odoo lets cashiers write their till's record.
+MANAGER_FIELDS = {"flexi_loyalty_program_ids", "flexi_loyalty_otp_required"}
 
 
 class PosConfig(models.Model):
@@ -17,6 +22,17 @@ class PosConfig(models.Model):
         "When off, points are spent without a code only in programs that do "
         "not require one.",
     )
+
+    def write(self, vals):
+        if (
+            MANAGER_FIELDS & set(vals)
+            and not self.env.su
+            and not self.env.user.has_group("point_of_sale.group_pos_manager")
+        ):
+            raise AccessError(
+                _("Only a Point of Sale manager can change a till's loyalty settings.")
+            )
+        return super().write(vals)
 
     def _flexi_loyalty_programs(self, day=None):
         """The programs of this till running on ``day`` (today by default)."""

@@ -14,15 +14,27 @@ RECEIPT_FIELDS = [
 
 
 class PosOrder(models.Model):
-    _inherit = "pos.order"
+    _name = "pos.order"
+    _inherit = ["pos.order", "flexi.loyalty.guarded.mixin"]
+    # What the receipt says about points is the server's to write.
+    _flexi_guarded_fields = tuple(RECEIPT_FIELDS)
 
-    flexi_loyalty_points_earned = fields.Integer("Points Earned", readonly=True)
-    flexi_loyalty_points_used = fields.Integer("Points Used", readonly=True)
-    flexi_loyalty_balance = fields.Integer(
-        "Points Balance", readonly=True, help="The member's balance after this order."
+    flexi_loyalty_points_earned = fields.Integer(
+        "Points Earned", readonly=True, copy=False
     )
-    flexi_loyalty_next_expiry_date = fields.Date("Next Points Expiry", readonly=True)
-    flexi_loyalty_next_expiry_points = fields.Integer("Points Expiring", readonly=True)
+    flexi_loyalty_points_used = fields.Integer("Points Used", readonly=True, copy=False)
+    flexi_loyalty_balance = fields.Integer(
+        "Points Balance",
+        readonly=True,
+        copy=False,
+        help="The member's balance after this order.",
+    )
+    flexi_loyalty_next_expiry_date = fields.Date(
+        "Next Points Expiry", readonly=True, copy=False
+    )
+    flexi_loyalty_next_expiry_points = fields.Integer(
+        "Points Expiring", readonly=True, copy=False
+    )
 
     # ------------------------------------------------------------ sync
 
@@ -285,12 +297,13 @@ class PosOrder(models.Model):
                 members |= self._flexi_loyalty_member(program)
         member = members[:1]
         member.invalidate_recordset()
-        self.write(
-            {
-                "flexi_loyalty_points_earned": earned,
-                "flexi_loyalty_points_used": used,
-                "flexi_loyalty_balance": member.points_balance,
-                "flexi_loyalty_next_expiry_date": member.next_expiry_date,
-                "flexi_loyalty_next_expiry_points": member.next_expiry_points,
-            }
-        )
+        with self._flexi_trusted():
+            self.write(
+                {
+                    "flexi_loyalty_points_earned": earned,
+                    "flexi_loyalty_points_used": used,
+                    "flexi_loyalty_balance": member.points_balance,
+                    "flexi_loyalty_next_expiry_date": member.next_expiry_date,
+                    "flexi_loyalty_next_expiry_points": member.next_expiry_points,
+                }
+            )

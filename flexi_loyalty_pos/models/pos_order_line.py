@@ -2,7 +2,11 @@ from odoo import api, fields, models
 
 
 class PosOrderLine(models.Model):
-    _inherit = "pos.order.line"
+    _name = "pos.order.line"
+    _inherit = ["pos.order.line", "flexi.loyalty.guarded.mixin"]
+    # Sent by the till with the line and checked at sync; refunds read them
+    # later, so nobody changes them afterwards.
+    _flexi_fixed_fields = ("flexi_loyalty_token", "flexi_loyalty_tier_discount")
 
     flexi_loyalty_token = fields.Char(
         "Redemption Token",

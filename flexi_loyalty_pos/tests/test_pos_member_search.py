@@ -1,6 +1,6 @@
 import json
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import FlexiLoyaltyPosCommon
@@ -130,3 +130,28 @@ class TestPosMemberSearch(FlexiLoyaltyPosCommon):
             )
         self.assertEqual([m["id"] for m in members], self.member.ids)
         self.assertEqual(self.env["res.partner"].search_count([]), partners)
+
+    def test_attack_cashier_switches_off_codes_or_writes_a_receipt(self):
+        config = self.main_pos_config.with_user(self.pos_user)
+        for vals in (
+            {"flexi_loyalty_otp_required": False},
+            {"flexi_loyalty_program_ids": [(5, 0, 0)]},
+        ):
+            with self.assertRaises(AccessError):
+                config.write(vals)
+        self.assertTrue(self.main_pos_config.flexi_loyalty_otp_required)
+        session = self._open_session()
+        order = self._sync(
+            self._ui_order(
+                session, [self._line(self.couscous, 1)], partner=self.customer
+            )
+        )
+        line = order.lines.with_user(self.pos_user)
+        for target, vals in (
+            (order.with_user(self.pos_user), {"flexi_loyalty_points_earned": 10_000}),
+            (order.with_user(self.pos_user), {"flexi_loyalty_balance": 10_000}),
+            (line, {"flexi_loyalty_token": "forged"}),
+            (line, {"flexi_loyalty_tier_discount": True}),
+        ):
+            with self.assertRaises(AccessError):
+                target.write(vals)

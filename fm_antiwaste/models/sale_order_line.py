@@ -6,6 +6,13 @@ from ..tools.cap import allocate, blended_unit_price
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
+    # Computed from the markdown's units left; a typed value would free the
+    # cap for another order (the loyalty guard mixin is already inherited).
+    _flexi_guarded_fields = (
+        "fm_antiwaste_markdown_id",
+        "fm_antiwaste_qty",
+        "fm_antiwaste_unit_price",
+    )
 
     fm_antiwaste_markdown_id = fields.Many2one(
         "fm.antiwaste.markdown",

@@ -2,8 +2,8 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
 
 from .common import NOW, FmAntiwasteCommon
 
@@ -176,3 +176,22 @@ class TestMarkdowns(FmAntiwasteCommon):
             Rule.create({"days_left": 1, "discount": 20.0})
         self.env.invalidate_all()
         self.assertEqual(Rule.search([("days_left", "=", 1)]), self.rule_tomorrow)
+
+    def test_attack_salesman_frees_the_cap_by_writing_units(self):
+        salesman = new_test_user(
+            self.env, "aw_salesman", groups="sales_team.group_sale_salesman_all_leads"
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [(0, 0, {"product_id": self.salad.id})],
+            }
+        )
+        line = order.order_line.with_user(salesman)
+        for vals in (
+            {"fm_antiwaste_qty": 0.0},
+            {"fm_antiwaste_unit_price": 1.0},
+            {"fm_antiwaste_markdown_id": False},
+        ):
+            with self.assertRaises(AccessError):
+                line.write(vals)

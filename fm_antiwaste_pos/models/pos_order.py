@@ -84,9 +84,13 @@ class PosOrder(models.Model):
                 continue
             marked, _full = allocate(line.qty, left[markdown] - used[markdown])
             used[markdown] += marked
-            line.write(
-                {"fm_antiwaste_markdown_id": markdown.id, "fm_antiwaste_qty": marked}
-            )
+            with line._flexi_trusted():
+                line.write(
+                    {
+                        "fm_antiwaste_markdown_id": markdown.id,
+                        "fm_antiwaste_qty": marked,
+                    }
+                )
             expected, _reduced, _normal = line._fm_antiwaste_prices(marked)
             charged = line.price_unit * (1 - (line.discount or 0.0) / 100)
             if (

@@ -4,7 +4,10 @@ from odoo.addons.fm_antiwaste.tools.cap import blended_unit_price
 
 
 class PosOrderLine(models.Model):
-    _inherit = "pos.order.line"
+    _name = "pos.order.line"
+    _inherit = ["pos.order.line", "flexi.loyalty.guarded.mixin"]
+    # The units sold reduced decide what the next customer pays.
+    _flexi_guarded_fields = ("fm_antiwaste_markdown_id", "fm_antiwaste_qty")
 
     # Written by the server when the paid order is synced, never by the till.
     fm_antiwaste_markdown_id = fields.Many2one(

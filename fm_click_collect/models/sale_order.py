@@ -18,7 +18,16 @@ FM_CC_STATES = [
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "flexi.loyalty.guarded.mixin"]
+    # The pickup status, its code and the hand-over trail follow the order's
+    # flow (confirmation, "ready", hand-over, no-show), never a typed value.
+    _flexi_guarded_fields = (
+        "fm_cc_state",
+        "fm_cc_pickup_code",
+        "fm_cc_collected_date",
+        "fm_cc_override_reason",
+    )
 
     fm_cc_point_id = fields.Many2one(
         "fm.click_collect.point",
@@ -124,7 +133,8 @@ class SaleOrder(models.Model):
             vals = {"fm_cc_state": order.fm_cc_state or "to_prepare"}
             if not order.fm_cc_pickup_code:
                 vals["fm_cc_pickup_code"] = slot_rules.new_pickup_code()
-            order.write(vals)
+            with order._flexi_trusted():
+                order.write(vals)
         return super()._action_confirm()
 
     def _action_cancel(self):
@@ -419,7 +429,8 @@ class SaleOrder(models.Model):
         """Order prepared: tell the customer with the pickup code."""
         self._fm_cc_check_state(("to_prepare",))
         for order in self:
-            order.fm_cc_state = "ready"
+            with order._flexi_trusted():
+                order.fm_cc_state = "ready"
             order._fm_cc_notify_ready()
         return True
 
@@ -474,14 +485,17 @@ class SaleOrder(models.Model):
                 )
             self._fm_cc_pay_at_counter(journal)
         self._fm_cc_deliver()
-        self.write(
-            {
-                "fm_cc_state": "collected",
-                "fm_cc_collected_date": fields.Datetime.now(),
-                "fm_cc_override_reason": (override_reason and override_reason.strip())
-                or False,
-            }
-        )
+        with self._flexi_trusted():
+            self.write(
+                {
+                    "fm_cc_state": "collected",
+                    "fm_cc_collected_date": fields.Datetime.now(),
+                    "fm_cc_override_reason": (
+                        override_reason and override_reason.strip()
+                    )
+                    or False,
+                }
+            )
         if override_reason:
             self.message_post(
                 body=_("Handed over without code: %(reason)s", reason=override_reason)
@@ -518,7 +532,8 @@ class SaleOrder(models.Model):
             if order.locked:
                 order.action_unlock()
             order.with_context(disable_cancel_warning=True).action_cancel()
-            order.fm_cc_state = "no_show"
+            with order._flexi_trusted():
+                order.fm_cc_state = "no_show"
             template = self.env.ref(
                 "fm_click_collect.mail_template_fm_cc_no_show", raise_if_not_found=False
             )

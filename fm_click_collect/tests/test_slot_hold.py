@@ -120,6 +120,23 @@ class TestSlotHold(FmClickCollectCommon):
             cart._fm_cc_book_slot()
         self.assertEqual(full.booked_count, 0)
 
+    def test_attack_salesman_marks_an_order_collected_or_sets_its_code(self):
+        salesman = new_test_user(
+            self.env,
+            login="salesman_cc_state",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+        cart = self._carts(1).with_user(salesman).with_context(tracking_disable=True)
+        for vals in (
+            {"fm_cc_state": "collected"},
+            {"fm_cc_pickup_code": "ABC123"},
+            {"fm_cc_collected_date": fields.Datetime.now()},
+            {"fm_cc_override_reason": "trust me"},
+        ):
+            with self.assertRaises(AccessError):
+                cart.write(vals)
+        self.assertFalse(cart.fm_cc_state)
+
     # ------------------------------------------------------------ the rules
 
     def test_choosing_another_slot_moves_the_hold(self):
