@@ -785,39 +785,28 @@ ALLOWED_SURFACE = {
             ],
         },
         "pos.config": {
+            "methods": [
+                "write",
+            ],
             "write": [
                 "flexi_loyalty_otp_required",
                 "flexi_loyalty_program_ids",
             ],
         },
         "pos.order": {
-            "create": [
-                "flexi_loyalty_balance",
-                "flexi_loyalty_next_expiry_date",
-                "flexi_loyalty_next_expiry_points",
-                "flexi_loyalty_points_earned",
-                "flexi_loyalty_points_used",
-            ],
-            "write": [
-                "flexi_loyalty_balance",
-                "flexi_loyalty_next_expiry_date",
-                "flexi_loyalty_next_expiry_points",
-                "flexi_loyalty_points_earned",
-                "flexi_loyalty_points_used",
+            "methods": [
+                "create",
+                "write",
             ],
         },
         "pos.order.line": {
             "create": [
                 "flexi_loyalty_tier_discount",
                 "flexi_loyalty_token",
-                "fm_antiwaste_markdown_id",
-                "fm_antiwaste_qty",
             ],
-            "write": [
-                "flexi_loyalty_tier_discount",
-                "flexi_loyalty_token",
-                "fm_antiwaste_markdown_id",
-                "fm_antiwaste_qty",
+            "methods": [
+                "create",
+                "write",
             ],
         },
         "pos.session": {
@@ -1022,15 +1011,11 @@ ALLOWED_SURFACE = {
         },
         "sale.order": {
             "create": [
-                "fm_cc_collected_date",
                 "fm_cc_hold_until",
-                "fm_cc_override_reason",
-                "fm_cc_pickup_code",
                 "fm_cc_point_id",
                 "fm_cc_slot_booked",
                 "fm_cc_slot_id",
                 "fm_cc_slot_start",
-                "fm_cc_state",
             ],
             "methods": [
                 "action_confirm",
@@ -1043,15 +1028,11 @@ ALLOWED_SURFACE = {
                 "write",
             ],
             "write": [
-                "fm_cc_collected_date",
                 "fm_cc_hold_until",
-                "fm_cc_override_reason",
-                "fm_cc_pickup_code",
                 "fm_cc_point_id",
                 "fm_cc_slot_booked",
                 "fm_cc_slot_id",
                 "fm_cc_slot_start",
-                "fm_cc_state",
             ],
         },
         "sale.order.line": {
