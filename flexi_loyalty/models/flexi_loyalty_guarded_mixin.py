@@ -32,16 +32,20 @@ class FlexiLoyaltyGuardedMixin(models.AbstractModel):
         """The fields every addon extending this model declared: each class
         of the model adds its own names, none replaces another's."""
         model_class = type(self)
+        mro = model_class.__mro__
         cache = model_class.__dict__.get("_flexi_guarded_cache")
         if cache is None:
             cache = {}
             model_class._flexi_guarded_cache = cache
-        if attribute not in cache:
+        # Odoo gives a model's class new bases as addons load: the names
+        # are kept only for the bases they were collected from.
+        known = cache.get(attribute)
+        if known is None or known[0] is not mro:
             names = set()
-            for cls in model_class.__mro__:
+            for cls in mro:
                 names.update(cls.__dict__.get(attribute, ()))
-            cache[attribute] = frozenset(names)
-        return cache[attribute]
+            known = cache[attribute] = (mro, frozenset(names))
+        return known[1]
 
     @api.model_create_multi
     def create(self, vals_list):
