@@ -75,25 +75,60 @@ class AccountMove(models.Model):
                 amounts[source] = amounts.get(source, 0.0) + amount
         return amounts
 
+    def _flexi_loyalty_refunded_rewards(self):
+        """{redeem line: share of its reward this credit note refunds}.
+
+        Points spent come back only with the reward they paid for: returned
+        goods alone leave the reward on the invoice, and a voucher bought
+        with points has no line here (it stays valid, its points spent).
+        ``sudo``: whoever posts the credit note, the ledger follows it.
+        """
+        self.ensure_one()
+        refunded = {}
+        for line in self.invoice_line_ids.filtered(
+            lambda ln: ln.display_type == "product"
+        ):
+            for spent in line.sale_line_ids.sudo().flexi_loyalty_ledger_line_id:
+                refunded[spent] = refunded.get(spent, 0.0) + abs(line.price_total)
+        shares = {}
+        for spent, amount in refunded.items():
+            unit = (
+                self.env["sale.order.line"]
+                .sudo()
+                .search([("flexi_loyalty_ledger_line_id", "=", spent.id)])
+            )
+            value = abs(sum(unit.mapped("price_total")))
+            shares[spent] = min(1.0, amount / value) if value else 1.0
+        return shares
+
     def _flexi_loyalty_reverse_refund(self):
-        """Credit notes take back points in proportion to what they refund."""
+        """Credit notes take back points earned in proportion to what they
+        refund, and give back points spent in proportion to the part of the
+        reward they refund."""
         Line = self.env["flexi.loyalty.ledger.line"]
         for refund in self:
+            cause = f"account.move,{refund.id}"
+            reason = _("Credit note %s", refund.name)
+            source = {"res_model": "account.move", "res_id": refund.id}
             programs = (
                 self.env["flexi.loyalty.program"]
                 .sudo()
                 .search([("company_id", "=", refund.company_id.id)])
             )
             for program in programs:
-                for source, amount in refund._flexi_loyalty_refund_amounts(
+                for document, amount in refund._flexi_loyalty_refund_amounts(
                     program
                 ).items():
                     lines = Line._flexi_source_lines(
-                        source, ["earn", "pending", "redeem"]
+                        document, ["earn", "pending"]
                     ).filtered(lambda ln, p=program: ln.program_id == p)
                     lines._flexi_reverse(
-                        f"account.move,{refund.id}",
-                        _("Credit note %s", refund.name),
-                        refund_amount=amount,
-                        source={"res_model": "account.move", "res_id": refund.id},
+                        cause, reason, refund_amount=amount, source=source
                     )
+            for spent, share in refund._flexi_loyalty_refunded_rewards().items():
+                spent._flexi_reverse(
+                    cause,
+                    reason,
+                    refund_amount=None if share >= 1 else share * spent.base_amount,
+                    source=source,
+                )

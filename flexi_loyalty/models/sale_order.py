@@ -180,21 +180,33 @@ class SaleOrder(models.Model):
         return sub._flexi_earn(points, amount, source, self.name)
 
     def _flexi_loyalty_reverse_all(self, reason):
-        """Cancel: take back what the orders earned, give back what they spent."""
+        """Cancel: take back what the orders earned, give back what they spent,
+        except the points of vouchers already used on another order."""
         Line = self.env["flexi.loyalty.ledger.line"]
         for order in self:
             lines = Line._flexi_source_lines(order, ["earn", "pending", "redeem"])
+            vouchers = (
+                self.env["flexi.loyalty.voucher"]
+                .sudo()
+                .search([("ledger_line_id", "in", lines.ids)])
+            )
+            # A voucher spent elsewhere is a reward given: its points stay spent.
+            kept = vouchers.filtered(
+                lambda v, o=order: v.state == "used" and v.order_id != o
+            )
             cycle = len(Line._flexi_source_lines(order, ["reversal"]))
-            lines._flexi_reverse(f"cancel:sale.order,{order.id}:{cycle}", reason)
-            # Points given back: vouchers they paid for and not used yet go too.
-            self.env["flexi.loyalty.voucher"].sudo().search(
-                [("ledger_line_id", "in", lines.ids), ("state", "=", "valid")]
-            )._flexi_cancel(order)
+            (lines - kept.ledger_line_id)._flexi_reverse(
+                f"cancel:sale.order,{order.id}:{cycle}", reason
+            )
             # The points are back: the reward lines must not survive a re-confirm;
             # removing voucher lines makes their vouchers valid again.
             order.order_line.filtered(
                 lambda ln: ln.flexi_loyalty_reward_id or ln.flexi_loyalty_voucher_id
             ).unlink()
+            # Vouchers whose points came back go, those used here included.
+            (vouchers - kept).filtered(lambda v: v.state == "valid")._flexi_cancel(
+                order
+            )
 
     def _flexi_loyalty_check_delivered(self):
         """Earn for programs that wait for delivery, once every line is delivered."""
@@ -440,7 +452,36 @@ class SaleOrder(models.Model):
                 )
             )
         # Refuses a credit larger than the order.
-        return self._flexi_loyalty_reward_line_vals(reward)
+        line_vals = self._flexi_loyalty_reward_line_vals(reward)
+        self._flexi_loyalty_check_left_to_pay(line_vals, reward.name)
+        return line_vals
+
+    def _flexi_loyalty_check_left_to_pay(self, vals_list, description):
+        """Refuse new reward or voucher lines worth more than what is left to
+        pay (a percentage of the goods after a fixed reward, for instance)."""
+        self.ensure_one()
+        currency = self.currency_id
+        amount = 0.0
+        for vals in vals_list:
+            taxes = self.env["account.tax"].browse(
+                vals.get("tax_id", [Command.set([])])[0][2]
+            )
+            price = vals["price_unit"] * vals.get("product_uom_qty", 1.0)
+            amount -= (
+                taxes.compute_all(price, currency=currency)["total_included"]
+                if taxes
+                else price
+            )
+        if currency.compare_amounts(amount, self.amount_total) > 0:
+            raise UserError(
+                _(
+                    "%(reward)s is worth %(amount)s, more than the %(total)s left to "
+                    "pay on this order: add products or choose another reward.",
+                    reward=description,
+                    amount=currency.format(amount),
+                    total=currency.format(self.amount_total),
+                )
+            )
 
     def _flexi_loyalty_redeem(self, subscription, reward, otp=None):
         """Spend points on ``reward`` for this quotation, in one transaction.
@@ -610,6 +651,9 @@ class SaleOrder(models.Model):
             if not (
                 order.state in ("draft", "sent") or (confirming and not order.locked)
             ):
+                if order.state == "sale":
+                    # Sold rewards stay as sold: the goods cannot shrink below.
+                    order._flexi_loyalty_check_total()
                 continue
             for unit in order._flexi_loyalty_reward_units():
                 vals_list = order._flexi_loyalty_unit_vals(unit)
@@ -764,6 +808,7 @@ class SaleOrder(models.Model):
             code, self.partner_id, self.company_id
         )
         vals_list = self._flexi_loyalty_voucher_line_vals(voucher)
+        self._flexi_loyalty_check_left_to_pay(vals_list, _("Voucher %s", voucher.code))
         voucher._flexi_use(self)
         self._flexi_loyalty_add_lines([dict(v, order_id=self.id) for v in vals_list])
         return voucher

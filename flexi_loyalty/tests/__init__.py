@@ -5,6 +5,7 @@ from . import (
     test_expiry,
     test_ledger,
     test_ledger_property,
+    test_money_state_machine,
     test_notifications,
     test_otp,
     test_portal,

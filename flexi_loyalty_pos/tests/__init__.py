@@ -1,5 +1,6 @@
 from . import (
     test_pos_member_search,
+    test_pos_money_state_machine,
     test_pos_points_hold,
     test_pos_redemption,
     test_pos_sync,
