@@ -1036,21 +1036,13 @@ ALLOWED_SURFACE = {
             ],
         },
         "sale.order.line": {
-            "create": [
-                "fm_antiwaste_markdown_id",
-                "fm_antiwaste_qty",
-                "fm_antiwaste_unit_price",
-            ],
+            "create": [],
             "methods": [
                 "create",
                 "unlink",
                 "write",
             ],
-            "write": [
-                "fm_antiwaste_markdown_id",
-                "fm_antiwaste_qty",
-                "fm_antiwaste_unit_price",
-            ],
+            "write": [],
         },
     },
 }

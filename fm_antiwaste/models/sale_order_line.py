@@ -124,7 +124,9 @@ class SaleOrderLine(models.Model):
         computed = self.filtered(lambda ln: ln.technical_price_unit == ln.price_unit)
         for line in self.sorted("id"):
             line._compute_pricelist_item_id()
-            line._compute_fm_antiwaste()
+            # Called outside a recomputation, its assignments are writes.
+            with line._flexi_trusted():
+                line._compute_fm_antiwaste()
         computed._compute_price_unit()
         computed.discount = 0.0
         computed._compute_discount()
