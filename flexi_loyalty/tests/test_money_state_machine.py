@@ -53,7 +53,7 @@ MONEY_SETTINGS = settings(
     stateful_step_count=40,
     deadline=None,
     database=None,
-    derandomize=False,
+    derandomize=True,
     print_blob=False,
     suppress_health_check=[
         HealthCheck.too_slow,
