@@ -49,8 +49,8 @@ from .common import FlexiLoyaltyCommon
 
 # Reproducible in CI: the same examples every run, about half a minute.
 MONEY_SETTINGS = settings(
-    max_examples=30,
-    stateful_step_count=20,
+    max_examples=25,
+    stateful_step_count=25,
     deadline=None,
     database=None,
     derandomize=True,
