@@ -19,6 +19,7 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/website_sale_templates.xml",
+        "views/website_sale_loyalty_templates.xml",
         "views/fm_click_collect_menus.xml",
     ],
     "assets": {

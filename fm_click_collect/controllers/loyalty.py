@@ -1,0 +1,82 @@
+from werkzeug.exceptions import BadRequest, Forbidden, NotFound
+
+from odoo import _
+from odoo.exceptions import UserError, ValidationError
+from odoo.http import Controller, request, route
+
+
+class FmClickCollectLoyaltyController(Controller):
+    """Redeeming points in the website cart, with the code sent to the member."""
+
+    def _fm_cart(self):
+        order_sudo = request.website.sale_get_order()
+        if not order_sudo:
+            raise NotFound()
+        return order_sudo
+
+    def _fm_loyalty_context(self, reward_id, csrf_token):
+        if not request.validate_csrf(csrf_token):
+            raise Forbidden()
+        order_sudo = self._fm_cart()
+        if order_sudo.partner_id != request.env.user.partner_id:
+            raise Forbidden()
+        try:
+            reward_id = int(reward_id)
+        except (TypeError, ValueError) as error:
+            raise BadRequest() from error
+        # sudo: customers have no access to loyalty models; the membership is
+        # the cart owner's own (checked above) and the reward must be one of
+        # its program's.
+        reward = request.env["flexi.loyalty.reward"].sudo().browse(reward_id).exists()
+        member = order_sudo.flexi_loyalty_subscription_ids.sudo().filtered(
+            lambda s: s.program_id == reward.program_id
+        )[:1]
+        if not reward or not member:
+            raise NotFound()
+        return order_sudo, reward, member
+
+    @route(
+        "/fm_click_collect/loyalty/request_code", type="json", auth="user", website=True
+    )
+    def fm_cc_loyalty_request_code(self, reward_id, csrf_token=None):
+        order_sudo, reward, member = self._fm_loyalty_context(reward_id, csrf_token)
+        try:
+            # The savepoint undoes a half-done request; the OTP model keeps
+            # its own durable counters.
+            with request.env.cr.savepoint():
+                Otp = request.env["flexi.loyalty.otp"].sudo()
+                otp = Otp._flexi_request(member, reward, order_sudo)
+        except UserError as error:
+            return {"error": error.args[0]}
+        return {"sent": True, "channel": otp.channel}
+
+    @route("/fm_click_collect/loyalty/redeem", type="json", auth="user", website=True)
+    def fm_cc_loyalty_redeem(self, reward_id, code=None, csrf_token=None):
+        order_sudo, reward, member = self._fm_loyalty_context(reward_id, csrf_token)
+        Otp = request.env["flexi.loyalty.otp"].sudo()
+        otp = Otp.search(
+            [
+                ("subscription_id", "=", member.id),
+                ("reward_id", "=", reward.id),
+                ("document", "=", Otp._flexi_document_ref(order_sudo)),
+                ("state", "in", ("pending", "locked")),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        try:
+            # Refusals that need no code come before the code is spent.
+            order_sudo._flexi_loyalty_check_redeem(member, reward)
+            if member.program_id.otp_required:
+                if not otp:
+                    raise UserError(_("Ask for a code first."))
+                otp._flexi_verify(code or "", reward, order_sudo)
+            else:
+                otp = None
+            # Nothing of a failed redemption stays (points, reward line).
+            with request.env.cr.savepoint():
+                order_sudo._flexi_loyalty_redeem(member, reward, otp=otp)
+                order_sudo._flexi_loyalty_sync_tier_discount()
+        except (UserError, ValidationError) as error:
+            return {"error": error.args[0]}
+        return {"redeemed": True, "amount_total": order_sudo.amount_total}
