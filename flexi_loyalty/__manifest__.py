@@ -35,6 +35,9 @@
         "report/flexi_loyalty_ledger_line_report_views.xml",
     ],
     "demo": ["demo/flexi_loyalty_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["flexi_loyalty/static/tests/tours/**/*"],
+    },
     "development_status": "Alpha",
     "installable": True,
     "uninstall_hook": "uninstall_hook",
