@@ -1,4 +1,5 @@
 from . import (
+    test_activation,
     test_campaign_validation,
     test_held_messages,
     test_idempotency,
