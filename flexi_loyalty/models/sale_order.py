@@ -286,6 +286,24 @@ class SaleOrder(models.Model):
         self._flexi_loyalty_sync_rewards()
         return res
 
+    def _recompute_taxes(self):
+        # Odoo gives every line its product's taxes (fiscal position change,
+        # website checkout): a reward keeps the taxes of the goods it was
+        # taken off, then follows the goods' new taxes, same amount.
+        kept = {
+            line: line.tax_id
+            for line in self.order_line
+            if not line.display_type and line._flexi_loyalty_earns_nothing()
+        }
+        with self.env["sale.order.line"]._flexi_trusted():
+            res = super()._recompute_taxes()
+            for line, taxes in kept.items():
+                if line.tax_id != taxes:
+                    line.tax_id = taxes
+        self._flexi_loyalty_sync_tier_discount()
+        self._flexi_loyalty_sync_rewards(retax=True)
+        return res
+
     def _flexi_loyalty_discount_tier(self):
         """The customer's tier with the biggest permanent discount, if any."""
         self.ensure_one()
@@ -616,18 +634,24 @@ class SaleOrder(models.Model):
             units[key] = units.get(key, line.browse()) | line
         return list(units.values())
 
-    def _flexi_loyalty_unit_vals(self, unit):
+    def _flexi_loyalty_unit_vals(self, unit, retax=False):
         """Fresh line values for a reward unit whose amount follows the goods
-        (percentages), or None when its amount is fixed."""
+        (percentages), or None when its amount is fixed.
+
+        With ``retax`` (the goods' taxes were recomputed), a fixed amount is
+        spread again over the goods' taxes when they changed.
+        """
         self.ensure_one()
         voucher = unit.flexi_loyalty_voucher_id[:1].sudo()
         reward = unit.flexi_loyalty_reward_id[:1].sudo()
-        if voucher:
-            if voucher.value_type != "percent":
-                return None
+        if voucher and voucher.value_type == "percent":
             vals_list = self._flexi_loyalty_voucher_line_vals(voucher)
-        elif reward.reward_type == "discount":
+        elif not voucher and reward.reward_type == "discount":
             vals_list = self._flexi_loyalty_reward_line_vals(reward)
+        elif retax and (voucher or reward.reward_type == "credit"):
+            vals_list = self._flexi_loyalty_retaxed_vals(unit, voucher, reward)
+            if vals_list is None:
+                return None
         else:
             return None
         links = {
@@ -638,7 +662,32 @@ class SaleOrder(models.Model):
         }
         return [dict(vals, **links) for vals in vals_list]
 
-    def _flexi_loyalty_sync_rewards(self, confirming=False):
+    def _flexi_loyalty_retaxed_vals(self, unit, voucher, reward):
+        """A fixed reward unit spread again over the goods' taxes, same total
+        (None while each of its lines still matches taxes of the goods)."""
+        self.ensure_one()
+        goods = self.order_line.filtered(lambda ln: not ln._flexi_loyalty_is_reward())
+        currency = self.currency_id
+        live = {
+            taxes
+            for taxes, (_b, total) in self._flexi_loyalty_tax_groups(goods).items()
+            if not currency.is_zero(total)
+        }
+        if all(
+            line.tax_id.filtered(lambda t: t.amount_type != "fixed") in live
+            for line in unit
+        ):
+            return None
+        amount = -sum(unit.mapped("price_total"))
+        description = _("Voucher %s", voucher.code) if voucher else reward.name
+        vals_list = self._flexi_loyalty_discount_line_vals(
+            amount, unit.product_id[:1], description, lines=goods
+        )
+        for vals in vals_list:
+            vals["flexi_loyalty_voucher_id"] = voucher.id
+        return vals_list
+
+    def _flexi_loyalty_sync_rewards(self, confirming=False, retax=False):
         """Keep the rewards of quotations in step with their goods.
 
         A percentage is taken again of the goods as they are now; a fixed
@@ -656,7 +705,7 @@ class SaleOrder(models.Model):
                     order._flexi_loyalty_check_total()
                 continue
             for unit in order._flexi_loyalty_reward_units():
-                vals_list = order._flexi_loyalty_unit_vals(unit)
+                vals_list = order._flexi_loyalty_unit_vals(unit, retax=retax)
                 if vals_list is None:
                     continue
                 current = sorted(
