@@ -16,6 +16,8 @@ import { stepUtils } from "@web_tour/tour_service/tour_utils";
 const modal = ".modal:not(.o_inactive_modal)";
 const orderLines = ".o_field_widget[name=order_line]";
 const invoiceLines = ".o_field_widget[name=invoice_line_ids]";
+const draft = ".o_statusbar_status button[data-value=draft][aria-checked=true]";
+const posted = ".o_statusbar_status button[data-value=posted][aria-checked=true]";
 const total = ".o_field_widget[name=tax_totals] [name=amount_total]";
 
 function pick(field, text, scope = "") {
@@ -188,8 +190,8 @@ function creditNoteForOneDish() {
             run: "click",
         },
         {
-            content: "The draft credit note copies the invoice",
-            trigger: `.o_form_view ${invoiceLines} .o_data_row:contains(Bon de 500)`,
+            content: "The draft credit note (not the posted invoice) copies the invoice",
+            trigger: `.o_form_view:has(${draft}) ${invoiceLines} .o_data_row:contains(Bon de 500)`,
         },
         {
             content: "The customer returns one couscous out of three",
@@ -214,7 +216,7 @@ function creditNoteForOneDish() {
         },
         statusbarButton("action_post", "Post the credit note"),
         {
-            trigger: ".o_form_view .o_statusbar_status button.active[data-value=posted]",
+            trigger: `.o_form_view ${posted}`,
         },
     ];
 }
