@@ -56,3 +56,20 @@ def test_slots_are_grouped_by_day_in_order_with_full_ones_marked():
 
 def test_no_slot_gives_no_group():
     assert slot_choice.group_by_day([], THURSDAY, "fr_FR") == []
+
+
+def test_opening_hours_merge_following_days_with_the_same_hours():
+    week = {d: [(14.0, 18.0), (8.0, 12.0)] for d in range(5)}
+    week[5] = [(9.0, 12.5)]
+    assert slot_choice.opening_hours_lines(week, "fr_FR") == [
+        ("Lundi - Vendredi", "08:00 - 12:00, 14:00 - 18:00"),
+        ("Samedi", "09:00 - 12:30"),
+    ]
+
+
+def test_a_closed_day_splits_the_week():
+    week = {0: [(8.0, 20.0)], 1: [(8.0, 20.0)], 3: [(8.0, 20.0)], 4: [(8.0, 20.0)]}
+    assert slot_choice.opening_hours_lines(week, "en_US") == [
+        ("Monday - Tuesday", "08:00 - 20:00"),
+        ("Thursday - Friday", "08:00 - 20:00"),
+    ]

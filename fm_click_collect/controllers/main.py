@@ -1,4 +1,5 @@
-from werkzeug.exceptions import BadRequest, NotFound
+import phonenumbers
+from werkzeug.exceptions import NotFound
 
 from odoo import _
 from odoo.exceptions import UserError
@@ -13,8 +14,9 @@ class FmClickCollectWebsiteSale(WebsiteSale):
     def _validate_address_values(
         self, address_values, partner_sudo, address_type, *args, **kwargs
     ):
-        """Phone optional, but when given it must be a real number; it is
-        stored in E.164 so SMS and member search find it."""
+        """A valid phone is stored in E.164 so SMS and member search find it.
+        Like Odoo, a number that could be one is kept as typed; only what
+        cannot be a phone number at all is refused."""
         invalid_fields, missing_fields, error_messages = (
             super()._validate_address_values(
                 address_values, partner_sudo, address_type, *args, **kwargs
@@ -25,10 +27,11 @@ class FmClickCollectWebsiteSale(WebsiteSale):
             country = request.env["res.country"].browse(
                 address_values.get("country_id") or []
             )
-            normalized = normalize_phone(phone, (country.code or "DZ").upper())
+            region = (country.code or "DZ").upper()
+            normalized = normalize_phone(phone, region)
             if normalized:
                 address_values["phone"] = normalized
-            else:
+            elif not _fm_cc_possible_phone(phone, region):
                 invalid_fields.add("phone")
                 error_messages.append(_("This phone number is not valid."))
         return invalid_fields, missing_fields, error_messages
@@ -43,16 +46,15 @@ class FmClickCollectWebsiteSale(WebsiteSale):
                 )
         return errors
 
-    def _prepare_checkout_page_values(self, order_sudo, **query_params):
-        res = super()._prepare_checkout_page_values(order_sudo, **query_params)
-        if (
-            order_sudo.fm_cc_point_id
-            and order_sudo.carrier_id.delivery_type == "in_store"
-        ):
-            res["fm_cc_slots"] = order_sudo.fm_cc_point_id._fm_available_slots(
-                order=order_sudo
-            )
-        return res
+
+def _fm_cc_possible_phone(phone, region):
+    """Whether ``phone`` could be a number of ``region`` (right length),
+    even if no operator uses it."""
+    try:
+        number = phonenumbers.parse(phone, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_possible_number(number)
 
 
 def _fm_cc_one_hold_per_visitor(order_sudo):
@@ -86,12 +88,10 @@ class FmClickCollectController(Controller):
 
     @route("/fm_click_collect/slots", type="json", auth="public", website=True)
     def fm_cc_slots(self):
-        """Bookable slots of the current cart's pickup point."""
+        """Slots of the current cart's pickup point, by day, full ones marked."""
         order_sudo = self._fm_cart()
-        if not order_sudo.fm_cc_point_id:
-            return {"slots": [], "selected": False}
         return {
-            "slots": order_sudo.fm_cc_point_id._fm_available_slots(order=order_sudo),
+            "days": order_sudo._fm_cc_slot_choices(),
             "selected": order_sudo.fm_cc_slot_id.id,
         }
 
@@ -100,8 +100,8 @@ class FmClickCollectController(Controller):
         order_sudo = self._fm_cart()
         try:
             slot_id = int(slot_id)
-        except (TypeError, ValueError) as error:
-            raise BadRequest() from error
+        except (TypeError, ValueError):
+            return {"error": _("Please choose a pickup slot.")}
         # sudo: public visitors cannot read slots; the slot is checked against
         # the cart's own point in _fm_cc_set_slot before anything is written.
         slot = request.env["fm.click_collect.slot"].sudo().browse(slot_id).exists()

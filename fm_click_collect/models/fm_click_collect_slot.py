@@ -1,7 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
+from odoo.tools.misc import babel_locale_parse
 
+from ..tools import slot_choice
 from ..tools import slots as slot_rules
 
 
@@ -89,14 +91,90 @@ class FmClickCollectSlot(models.Model):
         """The day in the user's language date format (fr: 22/11/2026)."""
         return format_date(self.env, local_dt.date())
 
+    @api.model
+    def _fm_locale(self):
+        return babel_locale_parse(self.env.lang or "en_US")
+
     def _fm_label(self):
-        """Day and hours in the point's time zone, for customers."""
+        """Day written out and hours in the point's time zone, for customers
+        (read again days later: never "tomorrow")."""
         self.ensure_one()
-        return _(
+        return self.env._(
             "%(day)s from %(start)s to %(end)s",
-            day=self._fm_day_label(self._fm_local(self.start)),
+            day=slot_choice.full_day_label(
+                self._fm_local(self.start).date(), self._fm_locale()
+            ),
             start=self._fm_local(self.start).strftime("%H:%M"),
             end=self._fm_local(self.end).strftime("%H:%M"),
+        )
+
+    @api.model
+    def _fm_checkout_choices(self, point, order=None, now=None):
+        """The slots of ``point`` a customer sees at checkout, grouped by day
+        (``slot_choice.group_by_day``): those that can be chosen, and full
+        ones shown disabled. Slots too soon, past their cut-off or on a closed
+        day are left out. The place ``order`` holds counts as free for it."""
+        if not point or not point.active:
+            return []
+        now = now or fields.Datetime.now()
+        self.flush_model(["point_id", "start", "end", "booked_count", "capacity"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT id, start, "end", booked_count, capacity
+                     FROM fm_click_collect_slot
+                    WHERE point_id = %s AND start >= %s
+                 ORDER BY start""",
+                point.id,
+                slot_rules.earliest_bookable_start(now, point.lead_time),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        held = self.browse([row[0] for row in rows])._fm_held_counts(now, exclude=order)
+        tz, lead_time, cutoff = point.tz, point.lead_time, point.cutoff_hour
+        closed = point._fm_closed_dates()
+        chosen = order.fm_cc_slot_id.id if order else False
+        slots = []
+        for slot_id, start, end, booked, capacity in rows:
+            # Capacity apart (full slots are shown), can it be chosen now?
+            if slot_rules.unavailable_reason(
+                start, now, tz, lead_time, cutoff, closed, 0, 1
+            ):
+                continue
+            remaining = slot_rules.places_left(capacity, booked, held.get(slot_id, 0))
+            if slot_id == chosen:
+                remaining = max(remaining, 1)
+            local_start = slot_rules.utc_to_local(start, tz)
+            slots.append(
+                {
+                    "id": slot_id,
+                    "day": local_start.date(),
+                    "start": local_start.strftime("%H:%M"),
+                    "end": slot_rules.utc_to_local(end, tz).strftime("%H:%M"),
+                    "remaining": remaining,
+                }
+            )
+        groups = slot_choice.group_by_day(
+            slots,
+            slot_rules.today_local(now, tz),
+            self._fm_locale(),
+            self.env._("Today"),
+            self.env._("Tomorrow"),
+        )
+        for group in groups:
+            for slot in group["slots"]:
+                slot["day"] = group["day"]
+                slot["text"] = self._fm_choice_text(slot)
+        return groups
+
+    @api.model
+    def _fm_choice_text(self, slot):
+        hours = f"{slot['start']} - {slot['end']}"
+        if slot["status"] == slot_choice.FULL:
+            return self.env._("%(hours)s (full)", hours=hours)
+        if slot["remaining"] == 1:
+            return self.env._("%(hours)s (1 place left)", hours=hours)
+        return self.env._(
+            "%(hours)s (%(count)s places left)", hours=hours, count=slot["remaining"]
         )
 
     def _fm_held_counts(self, now, exclude=None):

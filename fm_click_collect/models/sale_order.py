@@ -191,45 +191,80 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------ pickup point & slot
 
     def _set_pickup_location(self, pickup_location_data):
-        """Resolve the chosen point on the server: the browser only says which
-        point; address, warehouse and stock come from the database, and a
-        point or store outside this delivery method is refused."""
+        """Resolve the chosen place on the server: the browser only says which
+        one; address, warehouse and stock come from the database.
+
+        One of our points (``fm_point_id``): it must be an active point of
+        this delivery method and of the order's company; its slot is chosen
+        next. A store as website_sale_collect sends it (``id``, a warehouse):
+        accepted as Odoo does when the method offers no point of ours, as
+        long as it is a warehouse of the order's company."""
         if self.carrier_id.delivery_type != "in_store":
             return super()._set_pickup_location(pickup_location_data)
+        data = self._fm_cc_parse_pickup_data(pickup_location_data)
+        point = self.env["fm.click_collect.point"]
+        if data.get("fm_point_id"):
+            point = self._fm_cc_offered_point(data["fm_point_id"])
+            payload = point._fm_pickup_location_values(order=self)
+            # website_sale_collect reads the warehouse from the stored id.
+            payload["id"] = point.warehouse_id.id
+            pickup_location_data = json.dumps(payload)
+        elif data:
+            self._fm_cc_check_pickup_warehouse(data.get("id"))
+        if point != self.fm_cc_point_id:
+            self._fm_cc_clear_slot()
+            self.fm_cc_point_id = point
+        return super()._set_pickup_location(pickup_location_data)
+
+    @api.model
+    def _fm_cc_parse_pickup_data(self, pickup_location_data):
         try:
             data = json.loads(pickup_location_data or "{}") or {}
         except (TypeError, ValueError) as error:
             raise ValidationError(_("This pickup location is not valid.")) from error
         if not isinstance(data, dict):
             raise ValidationError(_("This pickup location is not valid."))
-        point = self.env["fm.click_collect.point"]
-        points = self.carrier_id.sudo()._fm_cc_points()
-        if data.get("fm_point_id"):
-            try:
-                point = points.filtered(lambda p: p.id == int(data["fm_point_id"]))
-            except (TypeError, ValueError):
-                point = points.browse()
-            if not point:
-                raise ValidationError(
-                    _("This pickup point is not available for this order.")
-                )
-            payload = point._fm_pickup_location_values(order=self)
-            # website_sale_collect reads the warehouse from the stored id.
-            payload["id"] = point.warehouse_id.id
-            pickup_location_data = json.dumps(payload)
-        elif data:
-            try:
-                warehouse_id = int(data.get("id"))
-            except (TypeError, ValueError):
-                warehouse_id = 0
-            if points or warehouse_id not in self.carrier_id.sudo().warehouse_ids.ids:
-                raise ValidationError(
-                    _("This pickup point is not available for this order.")
-                )
-        if point != self.fm_cc_point_id:
-            self._fm_cc_clear_slot()
-            self.fm_cc_point_id = point
-        return super()._set_pickup_location(pickup_location_data)
+        return data
+
+    def _fm_cc_offered_points(self):
+        """Our pickup points this order may be collected at: active points of
+        its in-store delivery method's stores, in the order's company."""
+        self.ensure_one()
+        # sudo: points are public information shown at checkout.
+        return self.carrier_id.sudo()._fm_cc_points(company=self.company_id)
+
+    def _fm_cc_offered_point(self, point_id):
+        self.ensure_one()
+        try:
+            point_id = int(point_id)
+        except (TypeError, ValueError):
+            point_id = 0
+        point = self._fm_cc_offered_points().filtered(lambda p: p.id == point_id)
+        if not point:
+            raise ValidationError(
+                _("This pickup point is not available for this order.")
+            )
+        return point
+
+    def _fm_cc_check_pickup_warehouse(self, warehouse_id):
+        """A store chosen as website_sale_collect offers stores: a warehouse
+        of the order's company. When the method offers our points, the
+        customer chooses one of them (with its slot) instead."""
+        self.ensure_one()
+        try:
+            warehouse_id = int(warehouse_id)
+        except (TypeError, ValueError):
+            warehouse_id = 0
+        # sudo: public visitors cannot read warehouses; only its company is used.
+        warehouse = self.env["stock.warehouse"].sudo().browse(warehouse_id).exists()
+        if (
+            not warehouse
+            or warehouse.company_id != self.company_id
+            or self.carrier_id.sudo()._fm_cc_points()
+        ):
+            raise ValidationError(
+                _("This pickup point is not available for this order.")
+            )
 
     def set_delivery_line(self, carrier, amount):
         res = super().set_delivery_line(carrier, amount)
@@ -582,6 +617,16 @@ class SaleOrder(models.Model):
     def _fm_cc_slot_label(self):
         self.ensure_one()
         return self.fm_cc_slot_id._fm_label() if self.fm_cc_slot_id else ""
+
+    def _fm_cc_slot_choices(self):
+        """The chosen point's slots for the checkout, grouped by day."""
+        self.ensure_one()
+        # sudo: slots are read for the customer's own cart and point only.
+        return (
+            self.env["fm.click_collect.slot"]
+            .sudo()
+            ._fm_checkout_choices(self.fm_cc_point_id.sudo(), order=self.sudo())
+        )
 
     def _fm_cc_qr_url(self):
         self.ensure_one()

@@ -129,14 +129,70 @@ class TestSlotBooking(FmClickCollectCommon):
         order._action_cancel()  # again: nothing more is released
         self.assertEqual(slot.booked_count, 0)
 
-    def test_slot_days_are_shown_in_the_customers_date_format(self):
-        for lang in ("en_US", "fr_FR"):
-            self.env["res.lang"]._activate_lang(lang)
-        for lang, pattern in (("fr_FR", "%d/%m/%Y"), ("en_US", "%m/%d/%Y")):
-            point = self.post_point.with_context(lang=lang)
-            slot = point._fm_available_slots()[0]
-            shown = datetime.strptime(slot["day_label"], pattern).date()
-            self.assertEqual(shown.isoformat(), slot["day"], lang)
-            label = self.env["fm.click_collect.slot"].with_context(lang=lang)
-            label = label.browse(slot["id"])._fm_label()
-            self.assertTrue(label.startswith(slot["day_label"]), label)
+    THURSDAY_7AM = "2026-12-03 06:00:00"  # 07:00 in Algiers
+
+    def _open_booking_on_thursday(self):
+        """The post office's slots as generated on Thursday 3 December 2026."""
+        Slot = self.env["fm.click_collect.slot"]
+        with freeze_time(self.THURSDAY_7AM):
+            Slot.search([("point_id", "=", self.post_point.id)]).unlink()
+            self.post_point._fm_generate_slots()
+
+    def _choices(self, lang="en_US", order=None):
+        """The slot choice of the post office, seen on Thursday at 07:00."""
+        self.env["res.lang"]._activate_lang(lang)
+        self.env.invalidate_all()
+        Slot = self.env["fm.click_collect.slot"].with_context(lang=lang)
+        with freeze_time(self.THURSDAY_7AM):
+            return Slot._fm_checkout_choices(self.post_point, order=order)
+
+    def _friday_first_slot(self):
+        slots = self._choices()[1]["slots"]
+        return self.env["fm.click_collect.slot"].browse(slots[0]["id"])
+
+    def test_slot_days_are_named_as_a_french_customer_reads_them(self):
+        self._open_booking_on_thursday()
+        days = self._choices("fr_FR")
+        # booking_days = 3: today, tomorrow, then Saturday by its name.
+        self.assertEqual(len(days), 3)
+        self.assertEqual(days[2]["label"], "Samedi 5")
+        self.assertEqual(days[2]["day"], "2026-12-05")
+        # One hour of preparation: 08:00 is the first slot today.
+        first = days[0]["slots"][0]
+        self.assertEqual((first["start"], first["end"]), ("08:00", "08:30"))
+        self.assertEqual(len(days[1]["slots"]), 24)
+
+    def test_full_slots_are_shown_disabled_with_the_places_left_of_the_others(self):
+        self._open_booking_on_thursday()
+        slot = self._friday_first_slot()
+        with freeze_time(self.THURSDAY_7AM):
+            self._cc_order(slot=slot).action_confirm()
+        shown = self._choices()[1]["slots"][0]
+        self.assertEqual(shown["id"], slot.id)
+        self.assertEqual((shown["status"], shown["remaining"]), ("free", 1))
+        self.assertEqual(shown["text"], "08:00 - 08:30 (1 place left)")
+        with freeze_time(self.THURSDAY_7AM):
+            self._cc_order(slot=slot).action_confirm()
+        friday = self._choices()[1]["slots"]
+        self.assertEqual((friday[0]["id"], friday[0]["status"]), (slot.id, "full"))
+        self.assertEqual(friday[0]["text"], "08:00 - 08:30 (full)")
+        self.assertEqual(friday[1]["text"], "08:30 - 09:00 (2 places left)")
+
+    def test_the_slot_a_cart_holds_stays_choosable_for_it(self):
+        self._open_booking_on_thursday()
+        slot = self._friday_first_slot()
+        with freeze_time(self.THURSDAY_7AM):
+            self._cc_order(slot=slot).action_confirm()
+            cart = self._cc_order(slot=slot)  # holds the last place
+        self.assertEqual(self._choices()[1]["slots"][0]["status"], "full")
+        mine = self._choices(order=cart)[1]["slots"][0]
+        self.assertEqual((mine["id"], mine["status"]), (slot.id, "free"))
+
+    def test_the_chosen_slot_is_written_out_in_full_for_later(self):
+        self._open_booking_on_thursday()
+        slot = self._friday_first_slot()
+        self.env["res.lang"]._activate_lang("fr_FR")
+        label = slot.with_context(lang="fr_FR")._fm_label()
+        self.assertTrue(label.startswith("Vendredi 4 décembre 2026"), label)
+        self.assertIn("08:00", label)
+        self.assertIn("08:30", label)

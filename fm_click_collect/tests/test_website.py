@@ -4,6 +4,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
+from odoo.exceptions import ValidationError
 from odoo.http import root
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
@@ -151,15 +152,178 @@ class TestWebsite(HttpCase, FmClickCollectCommon):
         self.assertEqual(cart.state, "sale")
         self.assertEqual((slot.booked_count, slot.held_count), (1, 0))
 
+    def _first_slots(self, point, count):
+        """The first ``count`` slots a customer sees at checkout."""
+        Slot = self.env["fm.click_collect.slot"]
+        choices = Slot._fm_checkout_choices(point)
+        return Slot.browse([s["id"] for d in choices for s in d["slots"]][:count])
+
+    def _one_couscous(self):
+        return [Command.create({"product_id": self.storable_product.id})]
+
     def test_tour_post_office_slot_pay_at_pickup(self):
+        # Tomorrow's first slot is full: the customer takes the next one.
+        tomorrow = self.env["fm.click_collect.slot"]._fm_checkout_choices(
+            self.post_point
+        )[-2]
+        self.assertEqual(tomorrow["label"], "Tomorrow")
+        full, expected = self.env["fm.click_collect.slot"].browse(
+            [s["id"] for s in tomorrow["slots"][:2]]
+        )
+        for _i in range(full.capacity):
+            self._cc_order(slot=full, order_line=self._one_couscous()).action_confirm()
         self.start_tour("/shop", "fm_click_collect_post_office_pay_at_pickup")
         order = self.env["sale.order"].search(
-            [("fm_cc_point_id", "=", self.post_point.id)], order="id desc", limit=1
+            [
+                ("fm_cc_point_id", "=", self.post_point.id),
+                ("fm_cc_slot_id", "!=", full.id),
+            ],
+            order="id desc",
+            limit=1,
         )
+        # The point and the first slot with places left, as chosen on screen.
+        self.assertEqual(order.fm_cc_point_id, self.post_point)
+        self.assertEqual(order.fm_cc_slot_id, expected)
+        self.assertEqual(order.warehouse_id, self.post_point.warehouse_id)
         self.assertEqual(order.state, "sale")
         self.assertTrue(order.fm_cc_slot_booked)
+        self.assertEqual(expected.booked_count, 1)
+        self.assertEqual(full.booked_count, full.capacity)
         self.assertEqual(order.fm_cc_state, "to_prepare")
         self.assertEqual(order.partner_id.phone, "+213550123456")
+        # One Couscous Royal, collected for free, paid at pickup.
+        couscous = order.order_line.filtered("product_id.is_storable")
+        self.assertEqual(couscous.product_uom_qty, 1)
+        self.assertEqual(couscous.price_unit, self.storable_product.list_price)
+        self.assertEqual(order.amount_total, couscous.price_total)
+        self.assertFalse(order.fm_cc_paid)
+        self.assertEqual(order.fm_cc_payment_status, "To pay at pickup")
+        self.assertEqual(order.transaction_ids.amount, order.amount_total)
+
+    # ------------------------------------------------------------ attacks
+
+    def _set_pickup(self, payload):
+        """The checkout's pickup choice, as the browser sends it."""
+        return self._json(
+            "/website_sale/set_pickup_location",
+            {"pickup_location_data": json.dumps(payload)},
+        ).json()
+
+    def _other_company_point(self):
+        company = self.env["res.company"].create({"name": "Traiteur d'Oran"})
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", company.id)], limit=1
+        )
+        # One delivery method shared by both companies, as multi-company shops do.
+        self.in_store_dm.write(
+            {"company_id": False, "warehouse_ids": [Command.link(warehouse.id)]}
+        )
+        calendar = self.calendar.copy({"company_id": company.id})
+        return (
+            self.env["fm.click_collect.point"]
+            .with_company(company)
+            .create(
+                {
+                    "name": "Boutique Oran",
+                    "warehouse_id": warehouse.id,
+                    "partner_id": self.shop_address.id,
+                    "opening_hours_id": calendar.id,
+                    "capacity": 2,
+                    "booking_days": 3,
+                }
+            )
+        )
+
+    @mute_logger("odoo.http")
+    def test_attack_visitor_cannot_pick_a_point_of_another_company(self):
+        oran = self._other_company_point()
+        cart = self._cart()
+        self._visit_with_cart(cart)
+        answer = self._set_pickup({"fm_point_id": oran.id})
+        self.assertIn("not available", answer["error"]["data"]["message"])
+        self.assertEqual(cart.fm_cc_point_id, self.post_point)
+        self.assertEqual(cart.warehouse_id, self.warehouse)
+        # Nor is it listed to the customer, nor offered in Odoo's dialog.
+        names = [p["name"] for p in self.in_store_dm._fm_cc_point_choices(cart)]
+        self.assertEqual(sorted(names), ["Poste Ben Aknoun", "Traiteur Hydra"])
+        # Its slots cannot be taken either.
+        answer = self._choose_slot(self._first_slots(oran, 1))
+        self.assertIn("does not belong", answer["result"]["error"])
+
+    @mute_logger("odoo.http")
+    def test_attack_visitor_cannot_pick_a_disabled_point(self):
+        cart = self._cart()
+        self.shop_point.active = False
+        self._visit_with_cart(cart)
+        answer = self._set_pickup({"fm_point_id": self.shop_point.id})
+        self.assertIn("not available", answer["error"]["data"]["message"])
+        self.assertEqual(cart.fm_cc_point_id, self.post_point)
+        names = [p["name"] for p in self.in_store_dm._fm_cc_point_choices(cart)]
+        self.assertEqual(names, ["Poste Ben Aknoun"])
+
+    @mute_logger("odoo.http")
+    def test_attack_visitor_cannot_skip_the_slot_with_a_bare_store(self):
+        """With our points on offer, a store sent as Odoo's dialog sends one
+        would be an order without a slot: refused."""
+        cart = self._cart()
+        self._visit_with_cart(cart)
+        answer = self._set_pickup({"id": self.warehouse.id, "name": "Hydra"})
+        self.assertIn("not available", answer["error"]["data"]["message"])
+        self.assertEqual(cart.fm_cc_point_id, self.post_point)
+
+    def test_attack_visitor_cannot_take_a_full_slot(self):
+        free, full = self._first_slots(self.post_point, 2)
+        for _i in range(full.capacity):
+            self._cc_order(slot=full, order_line=self._one_couscous()).action_confirm()
+        cart = self._cart()
+        self._visit_with_cart(cart)
+        self.assertIn("result", self._choose_slot(free))
+        answer = self._choose_slot(full)["result"]
+        self.assertEqual(
+            answer["error"], "This pickup slot is full, please choose another one."
+        )
+        # The cart keeps its place in the slot it had.
+        self.assertEqual(cart.fm_cc_slot_id, free)
+        self.assertEqual(self._taken(full), [2])
+        self.assertEqual(self._taken(free), [1])
+
+    def test_attack_visitor_sends_no_slot_or_garbage(self):
+        cart = self._cart()
+        self._visit_with_cart(cart)
+        for value in ("", "abc", None, 0, 10**9):
+            answer = self._json("/fm_click_collect/set_slot", {"slot_id": value}).json()
+            self.assertIn("error", answer["result"], value)
+        self.assertFalse(cart.fm_cc_slot_id)
+
+    def test_checkout_lists_our_points_and_the_grouped_slots(self):
+        cart = self._cart()
+        self._visit_with_cart(cart)
+        page = self.url_open("/shop/checkout").text
+        self.assertIn('name="fm_cc_point_list"', page)
+        self.assertIn("Traiteur Hydra", page)
+        self.assertIn("1 rue Didouche, Alger", page)
+        self.assertIn('optgroup label="Tomorrow"', page)
+        self.assertIn("(2 places left)", page)
+
+    # ------------------------------------------------------------ Odoo's stores
+
+    def test_without_our_points_any_store_of_the_company_is_accepted_as_odoo_does(self):
+        (self.shop_point | self.post_point).action_archive()
+        other_store = self.env["stock.warehouse"].create(
+            {"name": "Dépôt Blida", "code": "BLI"}
+        )
+        cart = self._create_in_store_delivery_order()
+        cart._set_pickup_location(json.dumps({"id": other_store.id}))
+        self.assertEqual(cart.warehouse_id, other_store)
+        self.assertFalse(cart.fm_cc_point_id)
+        oran = self.env["res.company"].create({"name": "Traiteur d'Oran"})
+        oran_store = self.env["stock.warehouse"].search(
+            [("company_id", "=", oran.id)], limit=1
+        )
+        for store_id in (oran_store.id, 10**9, "x"):
+            with self.assertRaises(ValidationError):
+                cart._set_pickup_location(json.dumps({"id": store_id}))
+        self.assertEqual(cart.warehouse_id, other_store)
 
     def test_loyalty_routes_refuse_another_customers_cart(self):
         self.authenticate("admin", "admin")

@@ -6,7 +6,10 @@ weekdays and months from babel in the customer's language.
 
 from datetime import date
 
+from babel import Locale
 from babel.dates import format_date
+
+from .slots import hours_to_time
 
 # Within this many days, a weekday and its day of the month are unambiguous
 # ("Saturday 5"); further out the month is added ("Saturday 12 December").
@@ -69,3 +72,37 @@ def group_by_day(slots, today, locale, today_label="Today", tomorrow_label="Tomo
             dict(slot, status=FULL if slot["remaining"] <= 0 else FREE)
         )
     return groups
+
+
+def opening_hours_lines(weekly_windows, locale):
+    """Opening hours as a customer reads them: ``[(days, hours)]`` with
+    weekdays in ``locale`` and following days of the same hours merged, e.g.
+    ``[("Lundi - Vendredi", "08:00 - 12:00, 14:00 - 18:00"), ("Samedi",
+    "09:00 - 12:00")]``. ``weekly_windows`` maps a weekday (0 = Monday) to
+    its (from_hour, to_hour) windows; days without any are left out."""
+    names = Locale.parse(locale).days["format"]["wide"]
+    lines = []
+    previous = None
+    for weekday in range(7):
+        windows = sorted(weekly_windows.get(weekday) or ())
+        if not windows:
+            previous = None
+            continue
+        hours = ", ".join(
+            f"{hours_to_time(start):%H:%M} - {hours_to_time(end):%H:%M}"
+            for start, end in windows
+        )
+        if previous and previous[2] == hours:
+            previous[1] = weekday
+        else:
+            previous = [weekday, weekday, hours]
+            lines.append(previous)
+    return [
+        (
+            _capitalize(names[first])
+            if first == last
+            else f"{_capitalize(names[first])} - {_capitalize(names[last])}",
+            hours,
+        )
+        for first, last, hours in lines
+    ]

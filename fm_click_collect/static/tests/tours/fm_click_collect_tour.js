@@ -35,18 +35,12 @@ registry.category("web_tour.tours").add("fm_click_collect_post_office_pay_at_pic
             run: "click",
         },
         {
-            content: "Open the pickup point selector",
-            trigger: 'button[name="o_pickup_location_selector"]:not(.d-none)',
-            run: "click",
+            content: "Our pickup points are listed without the map",
+            trigger: '[name="fm_cc_point_list"]:not(.d-none) button[name="fm_cc_point"]:contains("Traiteur Hydra")',
         },
         {
-            content: "Pick the post office",
-            trigger: '.o_location_selector button.list-group-item:contains("Poste Ben Aknoun")',
-            run: "click",
-        },
-        {
-            content: "Confirm the post office",
-            trigger: "#submit_location_large",
+            content: "Pick the post office from the list",
+            trigger: '[name="fm_cc_point_list"] button[name="fm_cc_point"]:contains("Poste Ben Aknoun")',
             run: "click",
             expectUnloadPage: true,
         },
@@ -55,15 +49,40 @@ registry.category("web_tour.tours").add("fm_click_collect_post_office_pay_at_pic
             trigger: 'b[name="o_pickup_location_name"]:contains("Poste Ben Aknoun")',
         },
         {
-            content: "Pick the first free slot",
+            content: "It is marked as chosen in the list, with its opening hours",
+            trigger: 'button[name="fm_cc_point"].active:contains("Poste Ben Aknoun"):contains("08:00 - 20:00")',
+        },
+        {
+            content: "Slots are grouped by day",
+            trigger: 'select[name="fm_cc_slot_id"]:has(optgroup[label="Tomorrow"] option)',
+        },
+        {
+            content: "A full slot is shown, but cannot be chosen",
+            trigger: 'select[name="fm_cc_slot_id"]:has(option[data-fm-cc-status="full"]:disabled)',
+        },
+        {
+            content: "Pick tomorrow's first slot with places left",
             trigger: 'select[name="fm_cc_slot_id"]',
-            run: "selectByIndex 1",
+            run(helpers) {
+                const option = this.anchor.querySelector(
+                    'optgroup[label="Tomorrow"] option[data-fm-cc-status="free"]:not(:disabled)'
+                );
+                return helpers.select(option.value);
+            },
         },
         {
             content: "The slot is saved",
             trigger: 'select[name="fm_cc_slot_id"][data-fm-cc-slot-set="1"]',
         },
         tourUtils.confirmOrder(),
+        {
+            content: "The payment step repeats the pickup point",
+            trigger: '#fm_cc_payment_pickup span[name="fm_cc_point"]:contains("Poste Ben Aknoun")',
+        },
+        {
+            content: "... and the slot",
+            trigger: '#fm_cc_payment_pickup span[name="fm_cc_slot"]:contains(" to ")',
+        },
         {
             content: "Pay at pickup",
             trigger: 'input[name="o_payment_radio"][data-payment-method-code="pay_on_site"]',
