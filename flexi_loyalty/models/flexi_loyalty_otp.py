@@ -110,14 +110,15 @@ class FlexiLoyaltyOtp(models.Model):
 
     @api.model
     def _flexi_request(
-        self, subscription, reward, document, channel="sms", points=None
+        self, subscription, reward, document, channel="sms", points=None, send_now=False
     ):
         """Send a fresh code for this redemption; returns the OTP record.
 
         ``channel`` is 'sms' (falls back to email without a mobile number) or
         'email'. Refuses clearly when the reward is not available, the member
         cannot afford it, or 3 codes already went out in 15 minutes. Earlier
-        pending codes of the member stop working.
+        pending codes of the member stop working. With ``send_now`` (someone
+        waits for the code), the SMS leaves at once and a failure is said.
         """
         subscription.ensure_one()
         reward.ensure_one()
@@ -178,7 +179,7 @@ class FlexiLoyaltyOtp(models.Model):
                 "user_id": self.env.uid,
             }
         )
-        otp._flexi_send_code(code)
+        otp._flexi_send_code(code, send_now=send_now)
         otp._flexi_log(
             _(
                 "Code to spend %(points)s points on %(reward)s sent by %(channel)s.",
@@ -204,7 +205,13 @@ class FlexiLoyaltyOtp(models.Model):
             _("This member has no mobile number nor email to receive a code.")
         )
 
-    def _flexi_send_code(self, code):
+    def _flexi_online(self):
+        """Whether the member asked for the code on the website (a portal
+        user), not at the counter: the message says where to type it."""
+        self.ensure_one()
+        return bool(self.sudo().user_id.share)
+
+    def _flexi_send_code(self, code, send_now=False):
         """Queue the code to the member; the plain code lives only in the message.
 
         ``sudo``: the SMS queue and templates are administrators' models; the
@@ -212,10 +219,12 @@ class FlexiLoyaltyOtp(models.Model):
         """
         self.ensure_one()
         if self.channel == "sms":
-            self._flexi_send_sms(code)
+            self._flexi_send_sms(code, send_now=send_now)
         elif self.channel == "email":
             template = self.env.ref("flexi_loyalty.mail_template_otp")
-            template.sudo().with_context(flexi_otp_code=code).send_mail(
+            template.sudo().with_context(
+                flexi_otp_code=code, flexi_otp_online=self._flexi_online()
+            ).send_mail(
                 self.id,
                 email_values={
                     "email_to": self.subscription_id.email,
@@ -223,29 +232,77 @@ class FlexiLoyaltyOtp(models.Model):
                 },
             )
 
-    def _flexi_send_sms(self, code):
-        """Queue an sms.sms (sent by the SMS cron, woken up now)."""
+    def _flexi_send_sms(self, code, send_now=False):
+        """Queue an sms.sms (sent by the SMS cron, woken up now), or send it
+        at once with ``send_now`` and refuse when it could not go."""
         self.ensure_one()
-        template = self.env.ref("flexi_loyalty.sms_template_otp")
+        template = self.env.ref(
+            "flexi_loyalty.sms_template_otp_online"
+            if self._flexi_online()
+            else "flexi_loyalty.sms_template_otp"
+        )
         body = (
             template.sudo()
             .with_context(flexi_otp_code=code)
             ._render_field("body", self.ids, compute_lang=True)[self.id]
         )
         # No chatter message: it would keep the code in clear in the database.
-        self.env["sms.sms"].sudo().create(
-            {
-                "number": self.subscription_id.phone,
-                "partner_id": self.partner_id.id,
-                "body": body,
-                "state": "outgoing",
-            }
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .create(
+                {
+                    "number": self.subscription_id.phone,
+                    "partner_id": self.partner_id.id,
+                    "body": body,
+                    "state": "outgoing",
+                }
+            )
         )
+        if send_now:
+            sms.send(unlink_failed=False, unlink_sent=True, raise_exception=False)
+            if sms.state == "error":
+                reason = dict(
+                    sms._fields["failure_type"]._description_selection(self.env)
+                ).get(sms.failure_type) or _("unknown error")
+                raise UserError(
+                    _(
+                        "The code could not be sent by SMS to %(number)s (%(reason)s). "
+                        "Check the number, or try again later.",
+                        number=self._flexi_masked_destination(),
+                        reason=reason,
+                    )
+                )
+            return
         cron = self.env.ref(
             "sms.ir_cron_sms_scheduler_action", raise_if_not_found=False
         )
         if cron:
             cron.sudo()._trigger()
+
+    def _flexi_masked_destination(self):
+        """The number or address the code went to, masked: enough for the
+        member to recognise it, not enough to learn it."""
+        self.ensure_one()
+        member = self.subscription_id.sudo()
+        if self.channel == "email":
+            user, __, domain = (member.email or "").partition("@")
+            return f"{user[:2]}***@{domain}"
+        digits = "".join(c for c in member.phone or "" if c.isdigit())
+        return f"***{digits[-4:]}"
+
+    def _flexi_sent_message(self):
+        """What the person who asked for the code is told."""
+        self.ensure_one()
+        if self.channel == "email":
+            return _(
+                "Code sent by email to %(to)s. It is valid for 5 minutes.",
+                to=self._flexi_masked_destination(),
+            )
+        return _(
+            "Code sent by SMS to %(to)s. It is valid for 5 minutes.",
+            to=self._flexi_masked_destination(),
+        )
 
     # ------------------------------------------------------------ verify
 

@@ -167,3 +167,44 @@ class TestOtp(FlexiLoyaltyCommon, SMSCase):
                 self.member, self.reward, self.order, "Trust me"
             )
         self.assertFalse(self.Otp.search([("channel", "=", "override")]))
+
+    # ------------------------------------------------------------ the wizard says
+
+    def _wizard(self, reward=None):
+        action = self.order.action_flexi_loyalty_redeem()
+        form = Form(self.env[action["res_model"]].with_context(action["context"]))
+        form.reward_id = reward or self.reward
+        return form.save()
+
+    def test_wizard_says_where_the_code_went_and_the_sms_speaks_to_the_counter(self):
+        wizard = self._wizard()
+        with self.mockSMSGateway():
+            wizard.action_send_code()
+        # The member's mobile is 0550 12 34 56: shown masked.
+        self.assertIn("SMS", wizard.otp_message)
+        self.assertIn("***3456", wizard.otp_message)
+        self.assertNotIn("0550", wizard.otp_message)
+        self.assertIn("staff", self._new_sms.body)
+        self.assertNotIn("website", self._new_sms.body)
+
+    def test_wizard_tells_the_truth_when_the_sms_fails(self):
+        wizard = self._wizard()
+        with (
+            self.mockSMSGateway(sim_error="credit"),
+            self.assertRaises(UserError) as refused,
+        ):
+            wizard.action_send_code()
+        self.assertIn("could not be sent", refused.exception.args[0])
+        self.assertIn("***3456", refused.exception.args[0])
+        self.assertFalse(self._sms)
+        self.assertFalse(wizard.otp_id)
+        self.assertFalse(self.Otp.search([("subscription_id", "=", self.member.id)]))
+
+    def test_wizard_refuses_a_reward_larger_than_the_order_before_any_code(self):
+        # The quotation is 1190 DA; a 5000 DA credit cannot be taken off it.
+        wizard = self._wizard(self._reward("credit", 100, credit_amount=5000.0))
+        with self.mockSMSGateway(), self.assertRaises(UserError) as refused:
+            wizard.action_send_code()
+        self.assertIn("more than the", refused.exception.args[0])
+        self.assertFalse(self._new_sms)
+        self.assertFalse(self.Otp.search([("subscription_id", "=", self.member.id)]))

@@ -29,6 +29,9 @@ class FlexiLoyaltyRedeemWizard(models.TransientModel):
         "flexi.loyalty.reward", domain="[('id', 'in', available_reward_ids)]"
     )
     otp_id = fields.Many2one("flexi.loyalty.otp", readonly=True)
+    otp_message = fields.Char(
+        "Code Sent", compute="_compute_otp_message", help="Where the code went."
+    )
     code = fields.Char(help="The code the customer received.")
     override_reason = fields.Char(help="Why the code is skipped (managers only).")
 
@@ -41,6 +44,13 @@ class FlexiLoyaltyRedeemWizard(models.TransientModel):
     def _compute_available_reward_ids(self):
         for wizard in self:
             wizard.available_reward_ids = wizard._flexi_available_rewards()
+
+    @api.depends("otp_id")
+    def _compute_otp_message(self):
+        for wizard in self:
+            wizard.otp_message = (
+                wizard.otp_id._flexi_sent_message() if wizard.otp_id else False
+            )
 
     @api.onchange("reward_id", "subscription_id")
     def _onchange_reward_id(self):
@@ -77,9 +87,11 @@ class FlexiLoyaltyRedeemWizard(models.TransientModel):
     def action_send_code(self):
         self.ensure_one()
         self._flexi_check_ready()
-        self.order_id._flexi_loyalty_check_quotation()
+        # What would refuse the redemption is said before a code goes out.
+        self.order_id._flexi_loyalty_check_redeem(self.subscription_id, self.reward_id)
+        # Sent at once: the member is waiting, and a failed SMS is said.
         self.otp_id = self.env["flexi.loyalty.otp"]._flexi_request(
-            self.subscription_id, self.reward_id, self.order_id
+            self.subscription_id, self.reward_id, self.order_id, send_now=True
         )
         self.code = False
         return self._flexi_reopen()
