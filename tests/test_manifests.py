@@ -144,3 +144,38 @@ def test_repository_holds_no_odoo_copy():
     """Odoo is a platform dependency; it is never vendored into the project."""
     assert not (ROOT / "odoo").exists()
     assert not list(Path(ROOT).glob("*/odoo-bin"))
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_addon_ships_its_icon(addon):
+    """Apps, the settings page and the apps menu show it (else a 404/cube)."""
+    icon = ROOT / addon / "static" / "description" / "icon.png"
+    head = icon.read_bytes()[:24]
+    assert head.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = int.from_bytes(head[16:20]), int.from_bytes(head[20:24])
+    assert width == height >= 64
+
+
+def icon_references():
+    """(file, "module,path") of every web_icon, and of every settings <app>
+    without a logo (the settings page loads <name>/static/description/icon.png)."""
+    refs = []
+    for path in xml_files():
+        for el in ET.parse(path).getroot().iter():
+            icon = el.get("web_icon")
+            if el.tag == "field" and el.get("name") == "web_icon":
+                icon = el.text
+            if el.tag == "app" and not el.get("logo"):
+                icon = f"{el.get('name')},static/description/icon.png"
+            if icon:
+                refs.append((path, icon.strip()))
+    return refs
+
+
+def test_every_icon_path_in_xml_exists():
+    missing = []
+    for path, ref in icon_references():
+        module, _sep, file = ref.partition(",")
+        if module in ADDONS and not (ROOT / module / file).is_file():
+            missing.append(f"{path.relative_to(ROOT)}: {ref}")
+    assert not missing
