@@ -7,6 +7,9 @@
 ``harness.py install``  each addon installed alone with its dependencies (no tests),
                         each in its own fresh database, logs checked.
 ``harness.py bench``    every ``bench/*.py`` against a fresh database.
+``harness.py demo``     the demo shop (``scripts/demo_data.py``) served on
+                        http://localhost:8069 until Ctrl-C; ``--persist`` keeps
+                        its cluster and database in ``.demo/`` for the next run.
 
 The cluster lives in a temporary directory, listens only on a Unix socket and is
 removed whatever happens (exceptions, Ctrl-C, SIGTERM). Any ERROR/CRITICAL/WARNING
@@ -216,11 +219,13 @@ def existing_server():
 
 
 @contextmanager
-def throwaway_cluster():
+def throwaway_cluster(home=None):
+    """A private cluster on a Unix socket; removed at the end unless it lives
+    in ``home`` (``make demo PERSIST=1``), where it is kept and reused."""
     bindir = pg_bindir()
-    tmp = Path(tempfile.mkdtemp(prefix="fm-pg-"))
+    tmp = Path(home) if home else Path(tempfile.mkdtemp(prefix="fm-pg-"))
     data, sock = tmp / "data", tmp / "sock"
-    sock.mkdir()
+    sock.mkdir(parents=True, exist_ok=True)
     run_as = []
     if os.geteuid() == 0:  # PostgreSQL refuses to run as root
         user = "postgres" if _user_exists("postgres") else "nobody"
@@ -229,24 +234,25 @@ def throwaway_cluster():
         run_as = ["runuser", "-u", user, "--"]
     started = False
     try:
-        subprocess.run(
-            [
-                *run_as,
-                bindir / "initdb",
-                "-D",
-                data,
-                "-U",
-                DB_USER,
-                "-A",
-                "trust",
-                "-E",
-                "UTF8",
-                "--no-locale",
-                "--no-sync",
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        if not (data / "PG_VERSION").exists():
+            subprocess.run(
+                [
+                    *run_as,
+                    bindir / "initdb",
+                    "-D",
+                    data,
+                    "-U",
+                    DB_USER,
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--no-locale",
+                    "--no-sync",
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         opts = (
             f"-k {sock} -c listen_addresses='' -c fsync=off -c full_page_writes=off "
             "-c synchronous_commit=off -c max_connections=100"
@@ -268,7 +274,8 @@ def throwaway_cluster():
             stdout=subprocess.DEVNULL,
         )
         started = True
-        say(f"== PostgreSQL {bindir.parent.name} throwaway cluster on socket {sock}")
+        kind = f"cluster kept in {tmp}" if home else "throwaway cluster"
+        say(f"== PostgreSQL {bindir.parent.name} {kind} on socket {sock}")
         yield {
             "db_host": str(sock),
             "db_port": "5432",
@@ -285,14 +292,15 @@ def throwaway_cluster():
                     "-D",
                     data,
                     "-m",
-                    "immediate",
+                    "fast" if home else "immediate",
                     "-w",
                     "stop",
                 ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not home:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def db_cli(server):
@@ -528,6 +536,167 @@ def cmd_bench(args):
     return 1 if failed else 0
 
 
+# ---------------------------------------------------------------- demo
+
+DEMO_HOME = Path(os.environ.get("FM_DEMO_DIR") or ROOT / ".demo")
+DEMO_SCRIPT = ROOT / "scripts" / "demo_data.py"
+
+
+@contextmanager
+def demo_server(persist):
+    """Where the demo database lives: a throwaway cluster (or the server of
+    ``FM_PG_HOST``, the database dropped at the end), or with ``persist`` a
+    cluster and filestore kept in ``.demo/`` (``FM_DEMO_DIR``)."""
+    if not persist:
+        with database_server() as server:
+            yield server
+        return
+    DEMO_HOME.mkdir(parents=True, exist_ok=True)
+    data_dir = DEMO_HOME / "odoo-data"
+    data_dir.mkdir(exist_ok=True)
+    if os.environ.get("FM_PG_HOST"):
+        with existing_server() as options:
+            yield dict(options, data_dir=str(data_dir))
+    else:
+        with throwaway_cluster(home=DEMO_HOME / "pg") as options:
+            yield dict(options, data_dir=str(data_dir))
+
+
+def port_is_free(port):
+    import socket
+
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def build_demo(odoo_cmd, server, db, log_path):
+    """Run the demo script (the one docker compose runs) against ``db``."""
+    cmd = [
+        odoo_python(odoo_cmd),
+        str(DEMO_SCRIPT),
+        f"--addons-path={addons_path(odoo_cmd)}",
+        *db_cli(server),
+        "-d",
+        db,
+        "--log-level=info",
+    ]
+    say(f"== demo: database {db!r} (a few minutes to build; log {log_path})")
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        for line in proc.stdout:
+            log.write(line)
+            match = LOG_LINE.match(line)
+            if match and (
+                match.group("level") in {"ERROR", "CRITICAL"} or " fm_demo: " in line
+            ):
+                rest = match.group("rest").split(" fm_demo: ", 1)[-1]
+                print("   " + rest.strip()[:300], flush=True)
+        return proc.wait()
+
+
+def wait_for_http(proc, url, timeout=180):
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(1)
+    return False
+
+
+def serve_demo(odoo_cmd, server, db, port, log_path):
+    sys.path.insert(0, str(DEMO_SCRIPT.parent))
+    import demo_data
+
+    cmd = [
+        *odoo_cmd,
+        f"--addons-path={addons_path(odoo_cmd)}",
+        "-d",
+        db,
+        *db_cli(server),
+        f"--db-filter=^{db}$",
+        f"--http-port={port}",
+        # No scheduled jobs: queued SMS stay queued, nothing is sent anywhere.
+        "--max-cron-threads=0",
+        "--log-level=info",
+    ]
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True
+        )
+        try:
+            url = f"http://localhost:{port}"
+            if not wait_for_http(proc, f"{url}/web/login"):
+                say(f"!! Odoo did not start, see {log_path}")
+                return 1
+            say(f"\n== Fidelity Mart demo on {url}  (Odoo log: {log_path})")
+            for who, login, password, path in demo_data.LOGINS:
+                say(f"   {who:<16} {login:<20} {password:<12} {url}{path}")
+            say(
+                "   Ctrl-C stops the server"
+                + (
+                    " and removes the demo."
+                    if not server.get("persist")
+                    else "; `make demo PERSIST=1` restarts it."
+                )
+            )
+            return proc.wait()
+        except KeyboardInterrupt:
+            say("\n== stopping the demo")
+            return 0
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+
+
+def cmd_demo(args):
+    odoo_cmd = odoo_command()
+    if odoo_cmd is None:
+        say("make demo needs Odoo 18 (`import odoo` or `odoo` on PATH); see README.")
+        return 1
+    if not port_is_free(args.port):
+        say(f"!! port {args.port} is busy: stop what uses it or pass PORT=<port>.")
+        return 1
+    os.environ["FM_DEMO_URL"] = f"http://localhost:{args.port}"
+    # Ctrl-C stops the server and cleans up, even when started from a shell
+    # that ignores SIGINT for its background jobs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    with demo_server(args.persist) as server:
+        server["persist"] = args.persist
+        if args.persist:
+            db = "fm_demo"
+        else:
+            db = unique_db(server, "fm_demo")
+        tmp = Path(tempfile.gettempdir())
+        build_log = tmp / f"fm-demo-build-{os.getpid()}.log"
+        if build_demo(odoo_cmd, server, db, build_log):
+            say(f"!! the demo could not be built, see {build_log}")
+            return 1
+        return serve_demo(
+            odoo_cmd, server, db, args.port, tmp / f"fm-demo-{os.getpid()}.log"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -546,11 +715,19 @@ def main():
     bench.add_argument(
         "--only", default="", help="run only bench files containing this"
     )
+    demo = sub.add_parser("demo")
+    demo.add_argument(
+        "--persist", action="store_true", help="keep the demo in .demo/ for next time"
+    )
+    demo.add_argument("--port", type=int, default=8069)
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _raise_on_term)
-    handler = {"test": cmd_test, "install": cmd_install, "bench": cmd_bench}[
-        args.command
-    ]
+    handler = {
+        "test": cmd_test,
+        "install": cmd_install,
+        "bench": cmd_bench,
+        "demo": cmd_demo,
+    }[args.command]
     return handler(args)
 
 
