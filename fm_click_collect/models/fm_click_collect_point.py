@@ -32,8 +32,13 @@ class FmClickCollectPoint(models.Model):
         check_company=True,
         help="Warehouse whose stock is reserved for the orders collected here.",
     )
+    # The form offers the warehouses of this company: it is set first (the
+    # user's company), never derived from a warehouse not chosen yet.
     company_id = fields.Many2one(
-        related="warehouse_id.company_id", store=True, index=True, precompute=True
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -60,10 +65,16 @@ class FmClickCollectPoint(models.Model):
         help="A slot can only be chosen if it starts at least this long "
         "after the order.",
     )
-    cutoff_hour = fields.Float(
+    has_cutoff = fields.Boolean(
         "Order Cut-off",
+        compute="_compute_has_cutoff",
+        inverse="_inverse_has_cutoff",
+        help="Same-day slots can no longer be ordered after a time of day.",
+    )
+    cutoff_hour = fields.Float(
+        "Cut-off Time",
         help="Local time after which slots of the same day can no longer be "
-        "ordered (e.g. 11:00 for lunch). Leave empty for no cut-off.",
+        "ordered (e.g. 11:00 for lunch).",
     )
     booking_days = fields.Integer("Days Open for Booking", default=14, required=True)
     no_show_delay = fields.Integer(
@@ -103,6 +114,22 @@ class FmClickCollectPoint(models.Model):
             "The no-show delay cannot be negative.",
         ),
     ]
+
+    @api.depends("cutoff_hour")
+    def _compute_has_cutoff(self):
+        for point in self:
+            point.has_cutoff = bool(point.cutoff_hour)
+
+    def _inverse_has_cutoff(self):
+        self.filtered(lambda p: not p.has_cutoff).cutoff_hour = 0.0
+
+    @api.onchange("has_cutoff")
+    def _onchange_has_cutoff(self):
+        for point in self:
+            if not point.has_cutoff:
+                point.cutoff_hour = 0.0
+            elif not point.cutoff_hour:
+                point.cutoff_hour = 11.0  # a lunch cut-off, to adjust
 
     @api.constrains("cutoff_hour")
     def _check_cutoff_hour(self):

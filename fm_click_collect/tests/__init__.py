@@ -1,4 +1,5 @@
 from . import (
+    test_backoffice,
     test_concurrency,
     test_handover,
     test_slot_booking,
