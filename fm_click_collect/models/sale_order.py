@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, float_compare
 
 from ..tools import slots as slot_rules
 
@@ -383,9 +384,11 @@ class SaleOrder(models.Model):
 
     def _fm_cc_amount_paid(self):
         self.ensure_one()
+        # sudo: counter staff see what this order's payments came to, not the
+        # payments themselves (transactions are readable by admins only).
         by_tx = sum(
             tx.amount
-            for tx in self.transaction_ids
+            for tx in self.sudo().transaction_ids
             if tx.state in ("authorized", "done")
         )
         invoices = self.invoice_ids.filtered(
@@ -396,37 +399,69 @@ class SaleOrder(models.Model):
         )
         return max(by_tx, by_invoice)
 
-    def _fm_cc_pays_on_site(self):
+    def _fm_cc_amount_due(self):
+        """What the customer still pays at the counter."""
         self.ensure_one()
-        return any(
-            tx.provider_id.custom_mode == "on_site" and tx.state == "pending"
-            for tx in self.transaction_ids
+        return self.currency_id.round(
+            max(self.amount_total - self._fm_cc_amount_paid(), 0.0)
         )
 
+    def _fm_cc_pays_on_site(self):
+        self.ensure_one()
+        # sudo: whether a "pay on site" payment waits, as _fm_cc_amount_paid.
+        return any(
+            tx.provider_id.custom_mode == "on_site" and tx.state == "pending"
+            for tx in self.sudo().transaction_ids
+        )
+
+    def _fm_cc_check_counter_journal(self, journal):
+        """The counter takes cash or card, in the order's company only."""
+        self.ensure_one()
+        journal = journal.sudo()
+        if (
+            len(journal) != 1
+            or journal.type not in ("cash", "bank")
+            or journal.company_id != self.company_id
+        ):
+            raise UserError(
+                _(
+                    "Choose a cash or bank journal of %(company)s to take the payment.",
+                    company=self.company_id.name,
+                )
+            )
+
     def _fm_cc_pay_at_counter(self, journal):
-        """Invoice the order and register the counter payment on ``journal``;
-        the pending "pay on site" transaction is then closed (odoo#184190:
-        it otherwise stays pending forever)."""
+        """Invoice the whole order and register the counter payment on
+        ``journal``; the pending "pay on site" transaction is then closed
+        (odoo#184190: it otherwise stays pending forever). The goods are
+        delivered first: products invoiced on delivered quantities are
+        invoiced too. Refused (nothing kept) when the invoices would not
+        come to the amount the customer was asked for."""
         self.ensure_one()
         if self.fm_cc_paid:
             return
+        self._fm_cc_check_counter_journal(journal)
+        due = self._fm_cc_amount_due()
         # sudo: counter staff cash in the exact order total on its own
         # invoice; they get no other accounting right from it.
         order = self.sudo()
-        invoices = order.invoice_ids.filtered(
-            lambda m: (
-                m.state == "posted"
-                and m.move_type == "out_invoice"
-                and m.amount_residual
+        invoices = order._fm_cc_invoices_to_pay()
+        if invoices:
+            order.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoices.ids
+            ).create({"journal_id": journal.id})._create_payments()
+        self.invalidate_recordset(["fm_cc_paid", "fm_cc_payment_status"])
+        if not self.fm_cc_paid:
+            raise UserError(
+                _(
+                    "The invoices of %(order)s do not cover its total of "
+                    "%(total)s (%(due)s was due): check its invoices, then "
+                    "hand it over again.",
+                    order=self.name,
+                    total=self.currency_id.format(self.amount_total),
+                    due=self.currency_id.format(due),
+                )
             )
-        )
-        if not invoices:
-            drafts = order.invoice_ids.filtered(lambda m: m.state == "draft")
-            invoices = drafts or order._create_invoices(final=True)
-            invoices.action_post()
-        order.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoices.ids
-        ).create({"journal_id": journal.id})._create_payments()
         pending = order.transaction_ids.filtered(
             lambda tx: tx.provider_id.custom_mode == "on_site" and tx.state == "pending"
         )
@@ -434,9 +469,26 @@ class SaleOrder(models.Model):
             pending._set_canceled(
                 state_message=_("Paid at the counter with the invoice.")
             )
-        self.invalidate_recordset(["fm_cc_paid", "fm_cc_payment_status"])
         self.message_post(
-            body=_("Paid at the counter (%(journal)s).", journal=journal.name)
+            body=_(
+                "%(amount)s paid at the counter (%(journal)s).",
+                amount=self.currency_id.format(due),
+                journal=journal.name,
+            )
+        )
+
+    def _fm_cc_invoices_to_pay(self):
+        """The order's customer invoices with something left to pay, after
+        invoicing what is left to invoice (drafts are posted as they are)."""
+        self.ensure_one()
+        if self.invoice_status == "to invoice":
+            self._create_invoices(final=True)
+        invoices = self.invoice_ids.filtered(lambda m: m.move_type == "out_invoice")
+        invoices.filtered(lambda m: m.state == "draft").action_post()
+        return invoices.filtered(
+            lambda m: (
+                m.state == "posted" and not m.currency_id.is_zero(m.amount_residual)
+            )
         )
 
     # ------------------------------------------------------------ handover
@@ -461,28 +513,73 @@ class SaleOrder(models.Model):
                 )
 
     def action_fm_cc_ready(self):
-        """Order prepared: tell the customer with the pickup code."""
+        """Order prepared: tell the customer with the pickup code, and tell
+        the staff how the customer was told."""
         self._fm_cc_check_state(("to_prepare",))
+        messages = []
+        warn = False
         for order in self:
             with order._flexi_trusted():
                 order.fm_cc_state = "ready"
-            order._fm_cc_notify_ready()
-        return True
+            sms, email = order._fm_cc_notify_ready()
+            warn = warn or not sms
+            messages.append(order._fm_cc_ready_feedback(sms, email))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": " ".join(messages),
+                "type": "warning" if warn else "success",
+                "sticky": warn,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _fm_cc_ready_feedback(self, sms, email):
+        """What the staff who marked the order ready is told."""
+        self.ensure_one()
+        if sms and email:
+            return _(
+                "%(order)s is ready: customer notified by SMS and email.",
+                order=self.name,
+            )
+        if sms:
+            return _("%(order)s is ready: customer notified by SMS.", order=self.name)
+        if email:
+            return _(
+                "%(order)s is ready: no SMS could be sent, customer notified "
+                "by email only.",
+                order=self.name,
+            )
+        return _(
+            "%(order)s is ready, but the customer could not be notified: no SMS "
+            "could be sent and there is no email.",
+            order=self.name,
+        )
 
     def _fm_cc_notify_ready(self):
+        """Send the "ready" SMS and email; returns (SMS sent, email sent)."""
         self.ensure_one()
+        sms_sent = email_sent = False
         sms = self.env.ref(
             "fm_click_collect.sms_template_fm_cc_ready", raise_if_not_found=False
         )
         if sms and (self.partner_id.mobile or self.partner_id.phone):
-            self._message_sms_with_template(
+            message = self._message_sms_with_template(
                 template=sms, partner_ids=self.partner_id.ids
+            )
+            sms_sent = any(
+                notif.notification_type == "sms"
+                and notif.notification_status not in ("exception", "bounce", "canceled")
+                for notif in message.sudo().notification_ids
             )
         mail = self.env.ref(
             "fm_click_collect.mail_template_fm_cc_ready", raise_if_not_found=False
         )
         if mail and self.partner_id.email:
             self.message_post_with_source(mail, subtype_xmlid="mail.mt_comment")
+            email_sent = True
+        return sms_sent, email_sent
 
     def action_fm_cc_collect(self):
         self.ensure_one()
@@ -498,9 +595,45 @@ class SaleOrder(models.Model):
 
     def _fm_cc_collect(self, code=None, override_reason=None, journal=None):
         """Hand the order over: the customer's code, or a manager's override
-        with a reason; unpaid orders are paid first."""
+        with a reason. The goods leave (delivery validated), then an unpaid
+        order is invoiced and paid in full on ``journal``; all or nothing."""
         self.ensure_one()
+        self._fm_cc_lock()
         self._fm_cc_check_state(("to_prepare", "ready"))
+        self._fm_cc_check_handover_proof(code, override_reason)
+        if not self.fm_cc_paid:
+            if not journal:
+                raise UserError(
+                    _("This order is not paid: choose how the customer pays.")
+                )
+            self._fm_cc_check_counter_journal(journal)
+        self._fm_cc_deliver()
+        if not self.fm_cc_paid:
+            self._fm_cc_pay_at_counter(journal)
+        reason = (override_reason or "").strip()
+        with self._flexi_trusted():
+            self.write(
+                {
+                    "fm_cc_state": "collected",
+                    "fm_cc_collected_date": fields.Datetime.now(),
+                    "fm_cc_override_reason": reason or False,
+                }
+            )
+        if reason:
+            self.message_post(
+                body=_("Handed over without code: %(reason)s", reason=reason)
+            )
+
+    def _fm_cc_lock(self):
+        """One handover at a time: a twin request (double click, retry) waits
+        here, then fails to serialize and is retried on a collected order."""
+        self.env.cr.execute(
+            SQL("SELECT id FROM sale_order WHERE id = %s FOR NO KEY UPDATE", self.id)
+        )
+
+    def _fm_cc_check_handover_proof(self, code, override_reason):
+        """The customer's code, or a click & collect manager's reason."""
+        self.ensure_one()
         if override_reason and override_reason.strip():
             if not self.env.user.has_group(
                 "fm_click_collect.fm_click_collect_group_manager"
@@ -508,46 +641,81 @@ class SaleOrder(models.Model):
                 raise AccessError(
                     _("Only a click & collect manager can hand over without the code.")
                 )
-        elif (
-            slot_rules.normalize_pickup_code(code) != (self.fm_cc_pickup_code or "")
-            or not code
+        elif not code or slot_rules.normalize_pickup_code(code) != (
+            self.fm_cc_pickup_code or ""
         ):
             raise UserError(_("This pickup code is wrong."))
-        if not self.fm_cc_paid:
-            if not journal:
-                raise UserError(
-                    _("This order is not paid: choose how the customer pays.")
-                )
-            self._fm_cc_pay_at_counter(journal)
-        self._fm_cc_deliver()
-        with self._flexi_trusted():
-            self.write(
-                {
-                    "fm_cc_state": "collected",
-                    "fm_cc_collected_date": fields.Datetime.now(),
-                    "fm_cc_override_reason": (
-                        override_reason and override_reason.strip()
-                    )
-                    or False,
-                }
-            )
-        if override_reason:
-            self.message_post(
-                body=_("Handed over without code: %(reason)s", reason=override_reason)
-            )
 
     def _fm_cc_deliver(self):
-        """Validate the pickings: the goods left the shop."""
-        pickings = self.picking_ids.filtered(
-            lambda p: p.state not in ("done", "cancel")
+        """The goods leave the shop: the order's transfers are validated the
+        way staff validate them (Odoo's checks and lots included), one step
+        after the other when the warehouse picks before it ships."""
+        self.ensure_one()
+        # sudo: counter staff hand over this order's goods once its code (or a
+        # manager's reason) is checked; they get no other stock right from it.
+        pickings = self.sudo().picking_ids.filtered(
+            lambda p: p.picking_type_code != "incoming"
         )
-        for move in pickings.move_ids.filtered(
-            lambda m: m.state not in ("done", "cancel")
-        ):
+        for _step in range(len(pickings)):
+            todo = pickings.filtered(lambda p: p.state not in ("done", "cancel"))
+            if not todo:
+                return
+            ready = todo.filtered(lambda p: p.state != "waiting")
+            if not ready:
+                break
+            self._fm_cc_fill_quantities(ready)
+            ready.with_context(skip_sms=True).button_validate()
+            stuck = ready.filtered(lambda p: p.state != "done")
+            if stuck:
+                self._fm_cc_raise_delivery_blocked(stuck)
+        todo = pickings.filtered(lambda p: p.state not in ("done", "cancel"))
+        if todo:
+            self._fm_cc_raise_delivery_blocked(todo)
+
+    def _fm_cc_fill_quantities(self, pickings):
+        """What leaves is what was ordered: reserved first (the lots the
+        warehouse would pick), then what stock could not reserve of untracked
+        products is taken as staff would type it. A tracked product short of
+        reserved lots needs its lots chosen on the transfer."""
+        self.ensure_one()
+        pickings.action_assign()
+        moves = pickings.move_ids.filtered(
+            lambda m: (
+                m.state not in ("done", "cancel")
+                and float_compare(
+                    m.quantity,
+                    m.product_uom_qty,
+                    precision_rounding=m.product_uom.rounding,
+                )
+                < 0
+            )
+        )
+        tracked = moves.filtered(lambda m: m.has_tracking != "none")
+        if tracked:
+            raise UserError(
+                _(
+                    "Not enough %(products)s in stock with a lot for %(order)s: "
+                    "choose the lots on %(transfers)s, then hand the order over again.",
+                    products=", ".join(tracked.product_id.mapped("display_name")),
+                    order=self.name,
+                    transfers=", ".join(tracked.picking_id.mapped("name")),
+                )
+            )
+        for move in moves:
             move.quantity = move.product_uom_qty
-            move.picked = True
-        if pickings:
-            pickings.with_context(skip_backorder=True, skip_sms=True)._action_done()
+        pickings.move_ids.filtered(
+            lambda m: m.state not in ("done", "cancel") and m.quantity
+        ).picked = True
+
+    def _fm_cc_raise_delivery_blocked(self, pickings):
+        raise UserError(
+            _(
+                "The transfer %(transfers)s of %(order)s could not be validated: "
+                "open it, validate it, then hand the order over again.",
+                transfers=", ".join(pickings.mapped("name")),
+                order=self.name,
+            )
+        )
 
     # ------------------------------------------------------------ no-show
 

@@ -2,8 +2,10 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.service.model import get_public_method
+from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.sms.tests.common import MockSMS
 
@@ -115,3 +117,262 @@ class TestHandover(FmClickCollectCommon, MockSMS):
         self.assertEqual(slot.booked_count, 0)
         self.assertEqual(order.picking_ids.state, "cancel")
         self.assertTrue(any("annulée" in (m.subject or "") for m in order.message_ids))
+
+
+@tagged("post_install", "-at_install")
+class TestHandoverPayment(FmClickCollectCommon, MockSMS):
+    """Pay at pickup: the counter hands the goods over, then cashes in the
+    total the handover screen shows, whatever each product's invoicing
+    policy, lots and rewards."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.couscous = cls._create_product(
+            name="Couscous Royal", list_price=1799.0, invoice_policy="delivery"
+        )
+        cls.bread = cls._create_product(
+            name="Pain maison", list_price=7.35, invoice_policy="order"
+        )
+        cls.tajine = cls._create_product(
+            name="Tajine zitoune",
+            list_price=950.0,
+            invoice_policy="delivery",
+            tracking="lot",
+        )
+        stock = cls.warehouse.lot_stock_id
+        for product in (cls.couscous, cls.bread):
+            cls._add_product_qty_to_wh(product.id, 20, stock.id)
+        cls.lot = cls.env["stock.lot"].create(
+            {"name": "TAJ-0312", "product_id": cls.tajine.id}
+        )
+        cls.env["stock.quant"].with_context(inventory_mode=True).create(
+            {
+                "product_id": cls.tajine.id,
+                "location_id": stock.id,
+                "lot_id": cls.lot.id,
+                "inventory_quantity": 5,
+            }
+        ).action_apply_inventory()
+        cls.cashier = new_test_user(
+            cls.env,
+            login="fmcc_cashier",
+            name="Nadia Caissière",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+
+    def _order_of(self, *product_qties):
+        order = self._cc_order(
+            order_line=[
+                Command.create({"product_id": product.id, "product_uom_qty": qty})
+                for product, qty in product_qties
+            ]
+        )
+        return order
+
+    def _hand_over(self, order, user=None, code=None):
+        """The cashier opens "Hand Over", types the code, keeps the cash
+        journal, clicks "Hand Over"; returns the amount the screen showed."""
+        Wizard = self.env["fm.click_collect.collect.wizard"]
+        if user:
+            Wizard = Wizard.with_user(user)
+        action = order.with_user(user or self.env.user).action_fm_cc_collect()
+        form = Form(Wizard.with_context(action["context"]))
+        form.code = code or order.fm_cc_pickup_code
+        shown = form.amount_due
+        wizard = form.save()
+        wizard.action_collect()
+        return shown, wizard
+
+    def _assert_collected_and_paid_in_full(self, order, shown):
+        self.assertEqual(order.fm_cc_state, "collected")
+        self.assertEqual(order.picking_ids.mapped("state"), ["done"])
+        self.assertTrue(order.fm_cc_paid)
+        self.assertEqual(order.fm_cc_payment_status, "Paid")
+        invoice = order.invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertAlmostEqual(shown, order.amount_total)
+        self.assertAlmostEqual(invoice.amount_total, shown)
+        payments = invoice._get_reconciled_payments()
+        self.assertAlmostEqual(sum(payments.mapped("amount")), shown)
+        self.assertEqual(
+            order.transaction_ids.filtered(lambda tx: tx.state == "pending"),
+            self.env["payment.transaction"],
+            "The portal no longer asks the customer to pay.",
+        )
+
+    def test_mixed_invoicing_policies_are_paid_for_the_amount_shown(self):
+        order = self._order_of((self.couscous, 1), (self.bread, 1))
+        self._pay_on_site(order)
+        order.action_fm_cc_ready()
+        shown, _wizard = self._hand_over(order, user=self.cashier)
+        self.assertGreater(shown, 1800)
+        self._assert_collected_and_paid_in_full(order, shown)
+        self.assertEqual(
+            order.invoice_ids.invoice_line_ids.product_id, self.couscous | self.bread
+        )
+
+    def test_order_invoiced_only_on_delivery_is_handed_over_and_paid(self):
+        order = self._order_of((self.couscous, 2))
+        self._pay_on_site(order)
+        shown, _wizard = self._hand_over(order)
+        self._assert_collected_and_paid_in_full(order, shown)
+        self.assertEqual(order.order_line.filtered("product_id").qty_delivered, 2)
+
+    def test_tracked_product_leaves_with_its_reserved_lot(self):
+        order = self._order_of((self.tajine, 2), (self.bread, 3))
+        self._pay_on_site(order)
+        shown, _wizard = self._hand_over(order, user=self.cashier)
+        self._assert_collected_and_paid_in_full(order, shown)
+        tajine_lines = order.picking_ids.move_line_ids.filtered(
+            lambda ml: ml.product_id == self.tajine
+        )
+        self.assertEqual(tajine_lines.lot_id, self.lot)
+        self.assertEqual(sum(tajine_lines.mapped("quantity")), 2)
+        self.assertEqual(self.tajine.with_context(lot_id=self.lot.id).qty_available, 3)
+
+    def test_tracked_product_without_stock_asks_for_lots_and_nothing_moves(self):
+        order = self._order_of((self.tajine, 7))
+        self._pay_on_site(order)
+        with self.assertRaises(UserError):
+            order._fm_cc_collect(
+                code=order.fm_cc_pickup_code, journal=self.cash_journal
+            )
+        self.assertEqual(order.fm_cc_state, "to_prepare")
+        self.assertFalse(order.invoice_ids)
+        self.assertNotEqual(order.picking_ids.state, "done")
+
+    def test_loyalty_reward_is_deducted_from_what_is_paid(self):
+        program = self.env["flexi.loyalty.program"].create(
+            {
+                "name": "Fidélité Traiteur",
+                "company_id": self.env.company.id,
+                "amount_per_point": 100.0,
+                "otp_required": False,
+            }
+        )
+        reward = self.env["flexi.loyalty.reward"].create(
+            {
+                "name": "Bon de 200",
+                "program_id": program.id,
+                "reward_type": "credit",
+                "points_cost": 100,
+                "credit_amount": 200.0,
+            }
+        )
+        member = self.env["flexi.loyalty.subscription"].create(
+            {"partner_id": self.partner.id, "program_id": program.id}
+        )
+        member._flexi_adjust(300, "Opening balance", move_type="bonus")
+        order = self._order_of((self.couscous, 1), (self.bread, 2))
+        goods = order.amount_total
+        order._flexi_loyalty_redeem(member, reward)
+        reward_line = order.order_line.filtered("flexi_loyalty_reward_id")
+        self.assertLess(reward_line.price_total, 0)
+        self.assertAlmostEqual(order.amount_total, goods - 200.0)
+        self._pay_on_site(order)
+        shown, _wizard = self._hand_over(order, user=self.cashier)
+        self.assertAlmostEqual(shown, goods - 200.0)
+        self._assert_collected_and_paid_in_full(order, shown)
+        self.assertIn(reward_line, order.invoice_ids.invoice_line_ids.sale_line_ids)
+
+    def test_order_paid_online_is_not_invoiced_or_paid_again(self):
+        order = self._order_of((self.couscous, 1), (self.bread, 1))
+        order._fm_cc_book_slot()
+        tx = self._create_transaction(
+            flow="redirect",
+            sale_order_ids=[order.id],
+            state="done",
+            amount=order.amount_total,
+            reference=f"{order.name}-online",
+        )
+        tx._post_process()
+        self.assertTrue(order.fm_cc_paid)
+        invoices = order.invoice_ids
+        payments = self.env["account.payment"].search_count([])
+        shown, _wizard = self._hand_over(order, user=self.cashier)
+        self.assertEqual(shown, 0.0)
+        self.assertEqual(order.fm_cc_state, "collected")
+        self.assertEqual(order.picking_ids.state, "done")
+        self.assertEqual(order.invoice_ids, invoices)
+        self.assertEqual(self.env["account.payment"].search_count([]), payments)
+
+    def test_second_hand_over_does_nothing_more(self):
+        order = self._order_of((self.couscous, 1), (self.bread, 1))
+        self._pay_on_site(order)
+        _shown, wizard = self._hand_over(order, user=self.cashier)
+        payments = self.env["account.payment"].search_count([])
+        collected_on = order.fm_cc_collected_date
+        # Double click, or the browser retrying the same click.
+        wizard.with_user(self.cashier).action_collect()
+        with self.assertRaises(UserError):
+            order.with_user(self.cashier)._fm_cc_collect(
+                code=order.fm_cc_pickup_code, journal=self.cash_journal
+            )
+        self.assertEqual(len(order.invoice_ids), 1)
+        self.assertEqual(self.env["account.payment"].search_count([]), payments)
+        self.assertEqual(order.fm_cc_collected_date, collected_on)
+
+    def test_attack_cashier_marks_collected_without_the_code(self):
+        order = self._order_of((self.couscous, 1))
+        self._pay_on_site(order)
+        as_cashier = order.with_user(self.cashier)
+        with self.assertRaises(AccessError):
+            as_cashier.write({"fm_cc_state": "collected"})
+        with self.assertRaises(AccessError):
+            get_public_method(as_cashier, "_fm_cc_collect")
+        Wizard = self.env["fm.click_collect.collect.wizard"].with_user(self.cashier)
+        values = {"order_id": order.id, "journal_id": self.cash_journal.id}
+        with self.assertRaises(UserError):
+            Wizard.create(dict(values, code="ZZZZZZ")).action_collect()
+        with self.assertRaises(AccessError):
+            Wizard.create(
+                dict(values, use_override=True, override_reason="Trust me")
+            ).action_collect()
+        self.assertEqual(order.fm_cc_state, "to_prepare")
+        self.assertFalse(order.invoice_ids)
+
+    def test_attack_payment_on_a_journal_that_takes_no_money(self):
+        order = self._order_of((self.couscous, 1))
+        self._pay_on_site(order)
+        sales_journal = self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", order.company_id.id)],
+            limit=1,
+        )
+        wizard = (
+            self.env["fm.click_collect.collect.wizard"]
+            .with_user(self.cashier)
+            .create(
+                {
+                    "order_id": order.id,
+                    "code": order.fm_cc_pickup_code,
+                    "journal_id": sales_journal.id,
+                }
+            )
+        )
+        with self.assertRaises(UserError):
+            wizard.action_collect()
+        self.assertEqual(order.fm_cc_state, "to_prepare")
+        self.assertFalse(order.invoice_ids)
+        self.assertNotEqual(order.picking_ids.state, "done")
+
+    def test_ready_tells_the_staff_the_customer_got_the_sms(self):
+        order = self._order_of((self.bread, 1))
+        self._pay_on_site(order)
+        with self.mockSMSGateway():
+            action = order.with_user(self.cashier).action_fm_cc_ready()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn("notified by SMS", action["params"]["message"])
+        self.assertIn(order.name, action["params"]["message"])
+
+    def test_ready_warns_when_no_sms_could_be_sent(self):
+        self.partner.write({"mobile": False, "phone": False, "email": False})
+        order = self._order_of((self.bread, 1))
+        self._pay_on_site(order)
+        with self.mockSMSGateway():
+            action = order.with_user(self.cashier).action_fm_cc_ready()
+        self.assertEqual(order.fm_cc_state, "ready")
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("could not be notified", action["params"]["message"])

@@ -27,9 +27,8 @@ class FmClickCollectCollectWizard(models.TransientModel):
     @api.depends("order_id")
     def _compute_amount_due(self):
         for wizard in self:
-            order = wizard.order_id
-            wizard.amount_due = max(
-                order.amount_total - order._fm_cc_amount_paid(), 0.0
+            wizard.amount_due = (
+                wizard.order_id._fm_cc_amount_due() if wizard.order_id else 0.0
             )
 
     @api.model
@@ -49,6 +48,9 @@ class FmClickCollectCollectWizard(models.TransientModel):
 
     def action_collect(self):
         self.ensure_one()
+        if self.order_id.fm_cc_state == "collected":
+            # A second click or a retry: the order left already, nothing more.
+            return {"type": "ir.actions.act_window_close"}
         if self.use_override and not (self.override_reason or "").strip():
             raise UserError(_("Say why the order is handed over without its code."))
         self.order_id._fm_cc_collect(
