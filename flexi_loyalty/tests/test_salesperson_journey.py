@@ -58,7 +58,7 @@ class TestSalespersonJourney(FlexiLoyaltyCommon, MockSMS):
             lang="fr_FR",
         )
 
-    def _walk(self):
+    def _walk(self, tour):
         with (
             patch(
                 "odoo.addons.flexi_loyalty.tools.otp.generate_code",
@@ -68,20 +68,14 @@ class TestSalespersonJourney(FlexiLoyaltyCommon, MockSMS):
         ):
             self.start_tour(
                 "/odoo/action-sale.action_quotations_with_onboarding",
-                "flexi_loyalty_salesperson_journey_tour",
+                tour,
                 login=self.salesperson.login,
                 timeout=240,
             )
         self.env.invalidate_all()
 
-    def test_salesperson_journey_from_quotation_to_credit_note(self):
-        self.assertFalse(self.salesperson.has_group("sales_team.group_sale_manager"))
-        self.assertFalse(
-            self.salesperson.has_group("flexi_loyalty.flexi_loyalty_group_manager")
-        )
-        self._walk()
-
-        # The code went by SMS to the member's phone, and was used once.
+    def _check_code_went_by_sms(self):
+        """The code went by SMS to the member's phone, and was used once."""
         sms = self._new_sms.filtered(lambda s: KNOWN_CODE in (s.body or ""))
         self.assertEqual(len(sms), 1)
         self.assertEqual(sms.partner_id, self.customer)
@@ -92,6 +86,8 @@ class TestSalespersonJourney(FlexiLoyaltyCommon, MockSMS):
         self.assertEqual(otp.mapped("state"), ["used"])
         self.assertEqual(otp.user_id, self.salesperson)
 
+    def _check_documents(self):
+        """(order, invoice, credit note) as the salesperson left them."""
         # The quotation: 3 couscous at the business price (900), 500 off
         # with the reward, kept through "Update prices".
         order = self.env["sale.order"].search([("partner_id", "=", self.customer.id)])
@@ -122,10 +118,12 @@ class TestSalespersonJourney(FlexiLoyaltyCommon, MockSMS):
         self.assertFalse(
             refund.invoice_line_ids.sale_line_ids.filtered("flexi_loyalty_reward_id")
         )
+        return order, invoice, refund
 
-        # Points: 300 given, 100 spent, earned on what is paid net of the
-        # reward (2,700 - 420.17 before tax: 22), then the return takes back
-        # what the kept goods do not earn (1,379.83 before tax: 13 kept).
+    def _check_points(self, earned_on, refund):
+        """300 given, 100 spent, earned on what is paid net of the reward
+        (2,700 - 420.17 before tax: 22), then the return takes back what the
+        kept goods do not earn (1,379.83 before tax: 13 kept)."""
         ledger = {
             move_type: sum(self._lines(move_type=move_type).mapped("points"))
             for move_type in ("bonus", "redeem", "earn", "reversal")
@@ -133,8 +131,35 @@ class TestSalespersonJourney(FlexiLoyaltyCommon, MockSMS):
         self.assertEqual(
             ledger, {"bonus": 300, "redeem": -100, "earn": 22, "reversal": -9}
         )
+        earned = self._lines(move_type="earn")
+        self.assertEqual(earned.res_model, earned_on._name)
+        self.assertEqual(earned.res_id, earned_on.id)
         reversal = self._lines(move_type="reversal")
         self.assertEqual(reversal.res_model, "account.move")
         self.assertEqual(reversal.res_id, refund.id)
         self.assertEqual(self.member.points_balance, 213)
         self.assertBalanceIsLedger()
+
+    def test_salesperson_is_neither_sales_nor_loyalty_manager(self):
+        self.assertFalse(self.salesperson.has_group("sales_team.group_sale_manager"))
+        self.assertFalse(
+            self.salesperson.has_group("flexi_loyalty.flexi_loyalty_group_manager")
+        )
+        self.assertFalse(self.salesperson.has_group("base.group_system"))
+
+    def test_journey_points_earned_at_confirmation(self):
+        self._walk("flexi_loyalty_salesperson_journey_tour")
+        self._check_code_went_by_sms()
+        order, _invoice, refund = self._check_documents()
+        self._check_points(earned_on=order, refund=refund)
+
+    def test_journey_points_earned_at_payment(self):
+        """A program earning at payment earns on the invoice net of its reward
+        line, as the order does (README, Guarantees: points are earned on the
+        net amount paid). Earning on the goods alone shows 218 (27 earned on
+        2,700) instead of 213 on the customer form."""
+        self.program.earn_trigger = "paid"
+        self._walk("flexi_loyalty_salesperson_journey_paid_tour")
+        self._check_code_went_by_sms()
+        _order, invoice, refund = self._check_documents()
+        self._check_points(earned_on=invoice, refund=refund)

@@ -131,12 +131,12 @@ function updatePrices() {
     ];
 }
 
-function confirmAndInvoice() {
+function confirmAndInvoice(earnedOnOrder) {
     return [
         statusbarButton("action_confirm", "Confirm the order"),
         {
             content: "The order is confirmed: it shows the points used and earned",
-            trigger: ".o_form_view .o_field_widget[name=flexi_loyalty_points_earned]:contains(22)",
+            trigger: `.o_form_view .o_field_widget[name=flexi_loyalty_points_earned]:contains(/^${earnedOnOrder}$/)`,
         },
         {
             trigger: ".o_form_view .o_field_widget[name=flexi_loyalty_points_used]:contains(100)",
@@ -229,22 +229,35 @@ function memberBalance() {
             run: "click",
         },
         {
+            // Whenever the points are earned (confirmation or payment), on
+            // the net paid: 22 on 2,279.83 before tax, 9 taken back by the
+            // credit note (13 kept on the 1,379.83 she kept and paid).
             content: "300 − 100 used + 13 earned on what she kept and paid",
-            trigger: ".o_form_view button[name=action_view_flexi_loyalty] .o_stat_value:contains(213)",
+            trigger: ".o_form_view button[name=action_view_flexi_loyalty] .o_stat_value:contains(/^\\s*213\\s/)",
         },
     ];
 }
 
+function journey(earnedOnOrder) {
+    return [
+        quotation(),
+        usePointsWithTheSmsCode("424242"),
+        updatePrices(),
+        confirmAndInvoice(earnedOnOrder),
+        registerPayment(),
+        creditNoteForOneDish(),
+        memberBalance(),
+    ].flat();
+}
+
+// Program earning when the order is confirmed: 22 points shown on the order.
 registry.category("web_tour.tours").add("flexi_loyalty_salesperson_journey_tour", {
     url: "/odoo/action-sale.action_quotations_with_onboarding",
-    steps: () =>
-        [
-            quotation(),
-            usePointsWithTheSmsCode("424242"),
-            updatePrices(),
-            confirmAndInvoice(),
-            registerPayment(),
-            creditNoteForOneDish(),
-            memberBalance(),
-        ].flat(),
+    steps: () => journey(22),
+});
+
+// Program earning when the invoice is paid: nothing on the confirmed order.
+registry.category("web_tour.tours").add("flexi_loyalty_salesperson_journey_paid_tour", {
+    url: "/odoo/action-sale.action_quotations_with_onboarding",
+    steps: () => journey(0),
 });
