@@ -2,6 +2,7 @@ from datetime import datetime
 
 from fm_antiwaste_tools.ladder import (
     days_left,
+    markdown_steps,
     next_local_midnight,
     overlapping_rules,
     select_rule,
@@ -9,8 +10,8 @@ from fm_antiwaste_tools.ladder import (
 
 ALGIERS = "Africa/Algiers"  # UTC+1, no daylight saving
 RULES = [
-    {"days_left": 0, "discount": 30.0, "categ_id": None},
-    {"days_left": 1, "discount": 15.0, "categ_id": None},
+    {"id": 1, "days_left": 0, "discount": 30.0, "categ_id": None},
+    {"id": 2, "days_left": 1, "discount": 15.0, "categ_id": None},
 ]
 
 
@@ -77,3 +78,34 @@ def test_next_local_midnight_in_utc():
     assert next_local_midnight(datetime(2025, 5, 10, 23, 30), ALGIERS) == datetime(
         2025, 5, 11, 23, 0
     )
+
+
+def test_every_lot_of_the_ladder_gets_its_own_step():
+    now = datetime(2025, 5, 10, 8, 0)  # 09:00 in Algiers
+    today, tomorrow = datetime(2025, 5, 10, 20, 0), datetime(2025, 5, 11, 12, 0)
+    later = datetime(2025, 5, 13, 12, 0)
+    stock = [(7, 71, today, 4.0), (7, 72, tomorrow, 10.0), (7, 73, later, 6.0)]
+    steps = markdown_steps(stock, RULES, {}, now, ALGIERS)
+    assert set(steps) == {(7, 30.0), (7, 15.0)}, "the lot 3 days out is not on it"
+    assert steps[(7, 30.0)]["lot_ids"] == [71]
+    assert steps[(7, 30.0)]["quantity"] == 4.0
+    assert steps[(7, 15.0)]["lot_ids"] == [72]
+    assert steps[(7, 15.0)]["quantity"] == 10.0
+    assert steps[(7, 15.0)]["rule_id"] == 2
+    # Both prices end at the next midnight in Algiers; today's at its lot's expiry.
+    assert steps[(7, 15.0)]["date_to"] == datetime(2025, 5, 10, 23, 0)
+    assert steps[(7, 30.0)]["date_to"] == today
+
+
+def test_lots_on_the_same_step_share_one_markdown():
+    now = datetime(2025, 5, 10, 8, 0)
+    stock = [
+        (7, 71, datetime(2025, 5, 10, 20, 0), 4.0),
+        (7, 74, datetime(2025, 5, 10, 18, 0), 1.0),
+        (8, 81, datetime(2025, 5, 10, 20, 0), 2.0),
+    ]
+    steps = markdown_steps(stock, RULES, {}, now, ALGIERS)
+    assert set(steps) == {(7, 30.0), (8, 30.0)}
+    assert steps[(7, 30.0)]["lot_ids"] == [71, 74]
+    assert steps[(7, 30.0)]["quantity"] == 5.0
+    assert steps[(7, 30.0)]["expiration_date"] == datetime(2025, 5, 10, 18, 0)

@@ -4,7 +4,7 @@ from collections import defaultdict
 from odoo import Command, _, api, fields, models
 from odoo.tools import SQL
 
-from ..tools.ladder import days_left, next_local_midnight, select_rule
+from ..tools.ladder import markdown_steps
 
 _logger = logging.getLogger(__name__)
 
@@ -111,6 +111,11 @@ class FmAntiwasteMarkdown(models.Model):
         )
         self.invalidate_recordset(["write_date"])
 
+    def _fm_shop_tz(self):
+        """The time zone the shop's dates are told in (its company's)."""
+        self.ensure_one()
+        return self.company_id.partner_id.tz or "UTC"
+
     def _fm_price_label(self):
         self.ensure_one()
         discount = f"{self.discount:g}"  # outside _(): extraction reads no code
@@ -154,7 +159,7 @@ class FmAntiwasteMarkdown(models.Model):
 
     @api.model
     def _fm_proposals(self, company, now):
-        """What each product's markdown should be now: {product_id: vals}."""
+        """The markdowns the ladder asks for now: {(product_id, discount): vals}."""
         rules = self.env["fm.antiwaste.rule"].search([("company_id", "=", company.id)])
         if not rules:
             return {}
@@ -180,32 +185,7 @@ class FmAntiwasteMarkdown(models.Model):
         for product_id, parent_path in self.env.cr.fetchall():
             ids = [int(i) for i in (parent_path or "").strip("/").split("/") if i]
             categ_path[product_id] = tuple(reversed(ids))
-        proposals = {}
-        for product_id, lot_id, expiration, qty in rows:
-            days = days_left(expiration, now, tz)
-            rule = select_rule(rule_dicts, days, categ_path.get(product_id, ()))
-            if not rule:
-                continue
-            current = proposals.get(product_id)
-            if current is None or rule["discount"] > current["discount"]:
-                proposals[product_id] = {
-                    "rule_id": rule["id"],
-                    "discount": rule["discount"],
-                    "days_left": days,
-                    "lot_ids": [lot_id],
-                    "quantity": qty,
-                    "expiration_date": expiration,
-                }
-            elif rule["discount"] == current["discount"]:
-                current["lot_ids"].append(lot_id)
-                current["quantity"] += qty
-                current["days_left"] = min(current["days_left"], days)
-                current["expiration_date"] = min(current["expiration_date"], expiration)
-        # The discount changes at the next local midnight, or when a lot expires.
-        midnight = next_local_midnight(now, tz)
-        for vals in proposals.values():
-            vals["date_to"] = min(midnight, vals["expiration_date"])
-        return proposals
+        return markdown_steps(rows, rule_dicts, categ_path, now, tz)
 
     @api.model
     def _fm_recompute(self, company, now=None):
@@ -215,22 +195,21 @@ class FmAntiwasteMarkdown(models.Model):
         current = self.search(
             [("company_id", "=", company.id), ("state", "=", "active")]
         )
-        by_product = defaultdict(self.browse)
+        by_step = defaultdict(self.browse)
         for markdown in current:
-            by_product[markdown.product_id.id] |= markdown
+            by_step[(markdown.product_id.id, round(markdown.discount, 2))] |= markdown
         to_end = self.browse()
         to_create = []
-        for product_id, markdowns in by_product.items():
-            vals = proposals.get(product_id)
+        for key, markdowns in by_step.items():
+            vals = proposals.pop(key, None)
             keep = markdowns[:1]
             to_end |= markdowns[1:]
-            if not vals or keep.discount != vals["discount"]:
+            if not vals:
                 to_end |= keep
                 continue
-            proposals.pop(product_id)
             keep._fm_update(vals)
         to_end._fm_end()
-        for product_id, vals in proposals.items():
+        for (product_id, _discount), vals in proposals.items():
             to_create.append(
                 {
                     "company_id": company.id,
@@ -315,7 +294,11 @@ class FmAntiwasteMarkdown(models.Model):
 
     @api.model
     def _fm_active_for_products(self, products, company=None):
-        """{product_id: markdown} of the products marked down right now."""
+        """{product_id: markdown} of the products marked down right now.
+
+        When lots of a product sit on several steps of the ladder, the deepest
+        discount with units left is the one the pricelist charges first.
+        """
         company = company or self.env.company
         now = fields.Datetime.now()
         markdowns = self.search(
@@ -327,4 +310,8 @@ class FmAntiwasteMarkdown(models.Model):
                 ("date_to", ">", now),
             ]
         )
-        return {m.product_id.id: m for m in markdowns if m.qty_remaining > 0}
+        best = {}
+        for markdown in markdowns.sorted(lambda m: (-m.discount, m.id)):
+            if markdown.qty_remaining > 0:
+                best.setdefault(markdown.product_id.id, markdown)
+        return best

@@ -43,12 +43,16 @@ class SaleOrderLine(models.Model):
         super()._compute_pricelist_item_id()
         for line in self:
             item = line.pricelist_item_id
-            if (
+            skipped = []
+            while (
                 item.fm_antiwaste_markdown_id
                 and line._fm_antiwaste_remaining(item.fm_antiwaste_markdown_id) <= 0
             ):
-                # Nothing left at the reduced price: the normal rule applies.
-                line.pricelist_item_id = line._fm_full_price_rule()
+                # This step is used up by the quotation's other lines: the
+                # next step of the ladder, or the normal rule, applies.
+                skipped.append(item.fm_antiwaste_markdown_id.id)
+                item = line._fm_pricelist_rule(fm_antiwaste_skip_markdown_ids=skipped)
+            line.pricelist_item_id = item
 
     @api.depends("pricelist_item_id", "product_uom_qty")
     def _compute_fm_antiwaste(self):
@@ -94,12 +98,17 @@ class SaleOrderLine(models.Model):
             lambda ln: (
                 ln != self
                 and ln.fm_antiwaste_markdown_id == markdown
-                and (ln.id or 0) < (self.id or 0)
+                and ln._fm_antiwaste_rank() < self._fm_antiwaste_rank()
                 and ln.state not in ("sale", "cancel")
             )
         )
         live = markdown._fm_remaining_by_markdown().get(markdown.id, 0.0)
         return live - sum(others.mapped("fm_antiwaste_qty"))
+
+    def _fm_antiwaste_rank(self):
+        """Order in which lines take the marked-down units: saved lines by id,
+        then the lines being created (priced before they have an id)."""
+        return (0, self._origin.id) if self._origin.id else (1, 0)
 
     def _fm_antiwaste_stale_lines(self):
         """The lines of one quotation holding more marked-down units than are
@@ -133,9 +142,11 @@ class SaleOrderLine(models.Model):
 
     def _fm_full_price_rule(self):
         self.ensure_one()
-        rule_id = self.order_id.pricelist_id.with_context(
-            fm_antiwaste_full_price=True
-        )._get_product_rule(
+        return self._fm_pricelist_rule(fm_antiwaste_full_price=True)
+
+    def _fm_pricelist_rule(self, **context):
+        self.ensure_one()
+        rule_id = self.order_id.pricelist_id.with_context(**context)._get_product_rule(
             self.product_id,
             quantity=self.product_uom_qty or 1.0,
             uom=self.product_uom,

@@ -2,6 +2,7 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -47,6 +48,57 @@ class TestMarkdowns(FmAntiwasteCommon):
         self.assertEqual(self._recompute().discount, 15.0)
         # After local midnight (23:10 UTC) the same lot expires "today".
         self.assertEqual(self._recompute(datetime(2025, 5, 10, 23, 10)).discount, 30.0)
+
+    def test_lots_of_today_and_tomorrow_are_both_marked_down(self):
+        today_lot = self._lot(self.salad, TODAY_EVENING, 4, name="TODAY")
+        tomorrow_lot = self._lot(self.salad, TOMORROW, 10, name="TOMORROW")
+        markdowns = self._recompute()
+        by_discount = {m.discount: m for m in markdowns}
+        self.assertEqual(set(by_discount), {30.0, 15.0})
+        self.assertEqual(by_discount[30.0].lot_ids, today_lot)
+        self.assertEqual(by_discount[30.0].quantity, 4)
+        self.assertEqual(by_discount[15.0].lot_ids, tomorrow_lot)
+        self.assertEqual(by_discount[15.0].quantity, 10)
+        self.assertFalse(self._recompute(), "nothing new on a second run")
+        with freeze_time(NOW):
+            # The deepest step sells first, then tomorrow's -15 %.
+            self.assertEqual(self.pricelist._get_product_price(self.salad, 1), 70.0)
+            first = self._order(self.salad, 4)
+            self.assertAlmostEqual(first.amount_untaxed, 280.0)
+            first.action_confirm()
+            self.assertEqual(self.pricelist._get_product_price(self.salad, 1), 85.0)
+            second = self._order(self.salad, 2)
+            self.assertEqual(
+                second.order_line.fm_antiwaste_markdown_id, by_discount[15.0]
+            )
+            self.assertAlmostEqual(second.amount_untaxed, 170.0)
+
+    def test_second_line_of_a_quotation_takes_the_next_step(self):
+        self._lot(self.salad, TODAY_EVENING, 2)
+        self._lot(self.salad, TOMORROW, 10)
+        self._recompute()
+        with freeze_time(NOW):
+            order = self._order(self.salad, 2)
+            order.order_line = [
+                Command.create({"product_id": self.salad.id, "product_uom_qty": 1})
+            ]
+            first, second = order.order_line.sorted("id")
+            self.assertEqual(first.fm_antiwaste_markdown_id.discount, 30.0)
+            self.assertEqual(second.fm_antiwaste_markdown_id.discount, 15.0)
+            self.assertAlmostEqual(order.amount_untaxed, 2 * 70.0 + 85.0)
+
+    def test_stale_quotation_moves_to_the_next_step_at_confirmation(self):
+        self._lot(self.salad, TODAY_EVENING, 2)
+        self._lot(self.salad, TOMORROW, 10)
+        self._recompute()
+        with freeze_time(NOW):
+            late = self._order(self.salad, 2)
+            self.assertAlmostEqual(late.amount_untaxed, 140.0)
+            self._order(self.salad, 2).action_confirm()
+            # Today's units went to the other order: tomorrow's -15 % applies.
+            late.action_confirm()
+            self.assertEqual(late.order_line.fm_antiwaste_markdown_id.discount, 15.0)
+            self.assertAlmostEqual(late.amount_untaxed, 170.0)
 
     def test_markdown_price_ends_at_local_midnight(self):
         self._lot(self.salad, TOMORROW, 2)

@@ -56,6 +56,48 @@ def select_rule(rules, days, category_path=()):
     return min(covering, key=lambda r: (r["days_left"], -r["discount"]))
 
 
+def markdown_steps(stock, rules, category_paths, now_utc, tz_name):
+    """The markdowns the ladder asks for: one per product and step.
+
+    ``stock``: iterable of ``(product_id, lot_id, expiration_utc, qty)`` rows.
+    Every lot on a step of the ladder is marked down at its own step: a lot
+    expiring today at -30 % and one expiring tomorrow at -15 % make two
+    markdowns of the same product. Lots of one product at the same discount
+    share one markdown. Returns ``{(product_id, discount): vals}`` with
+    ``rule_id``, ``discount``, ``days_left`` (the nearest), ``lot_ids``,
+    ``quantity``, ``expiration_date`` (the earliest) and ``date_to`` (the next
+    local midnight, or the earliest expiry when sooner).
+    """
+    steps = {}
+    for product_id, lot_id, expiration, qty in stock:
+        days = days_left(expiration, now_utc, tz_name)
+        rule = select_rule(rules, days, category_paths.get(product_id, ()))
+        if not rule:
+            continue
+        key = (product_id, round(rule["discount"], 2))
+        step = steps.get(key)
+        if step is None:
+            steps[key] = {
+                "rule_id": rule["id"],
+                "discount": rule["discount"],
+                "days_left": days,
+                "lot_ids": [lot_id],
+                "quantity": qty,
+                "expiration_date": expiration,
+            }
+            continue
+        step["lot_ids"].append(lot_id)
+        step["quantity"] += qty
+        if days < step["days_left"]:
+            step["days_left"], step["rule_id"] = days, rule["id"]
+        step["expiration_date"] = min(step["expiration_date"], expiration)
+    # The discount changes at the next local midnight, or when a lot expires.
+    midnight = next_local_midnight(now_utc, tz_name)
+    for step in steps.values():
+        step["date_to"] = min(midnight, step["expiration_date"])
+    return steps
+
+
 def overlapping_rules(rules):
     """Pairs of rules that say two different things for the same lots.
 
