@@ -23,6 +23,9 @@
         "views/res_partner_views.xml",
         "views/fm_antiwaste_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["fm_antiwaste/static/tests/tours/**/*"],
+    },
     "development_status": "Alpha",
     "installable": True,
     "application": False,

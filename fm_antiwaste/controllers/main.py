@@ -10,21 +10,8 @@ class FmAntiwasteShop(http.Controller):
     )
     def antigaspi(self, **kwargs):
         """Today's anti-waste offers: marked-down products and surprise baskets."""
-        # sudo: visitors may not read markdowns and baskets; only published
-        # products and their public prices are rendered.
-        markdowns = (
-            request.env["fm.antiwaste.markdown"]
-            .sudo()
-            .search(
-                [
-                    ("state", "=", "active"),
-                    ("company_id", "=", request.website.company_id.id),
-                    ("product_id.is_published", "=", True),
-                ],
-                order="discount desc, expiration_date",
-            )
-            .filtered(lambda m: m.qty_remaining > 0)
-        )
+        markdowns = request.website._fm_antiwaste_offers()
+        # sudo: visitors may not read baskets; only published ones are shown.
         baskets = (
             request.env["fm.antiwaste.basket"]
             .sudo()

@@ -14,4 +14,5 @@ from . import (
     stock_move,
     stock_picking,
     stock_quant,
+    website,
 )

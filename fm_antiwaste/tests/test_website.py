@@ -1,5 +1,7 @@
-from datetime import datetime
+import re
+from datetime import timedelta
 
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from .common import FmAntiwasteCommon
@@ -13,29 +15,92 @@ class TestWebsite(HttpCase, FmAntiwasteCommon):
         cls.website = cls.env["website"].get_current_website()
         cls.website.company_id = cls.company
         cls.env["fm.antiwaste.rule"].search([]).unlink()
-        # The shop runs at the real current time: a lot expiring later today.
-        now = datetime.now().replace(microsecond=0)
+        # The shop runs at the real current time: a lot expiring tomorrow evening.
+        now = fields.Datetime.now().replace(microsecond=0)
         cls.rule = cls.env["fm.antiwaste.rule"].create(
             {"days_left": 1, "discount": 30.0}
         )
-        cls._lot(cls.salad, now.replace(hour=0, minute=0, second=0) + _days(1, 22), 3)
+        midnight = now.replace(hour=0, minute=0, second=0)
+        cls._lot(cls.salad, midnight + timedelta(days=1, hours=20), 3)
+        cls._lot(cls.salad, midnight + timedelta(days=20), 10, name="FRESH")
         cls.markdown = cls.env["fm.antiwaste.markdown"]._fm_recompute(cls.company, now)
 
-    def test_shop_shows_badge_crossed_out_price_and_units_left(self):
+    def _visitor_cart_line(self):
+        order = self.env["sale.order"].search(
+            [
+                ("website_id", "=", self.website.id),
+                ("order_line.product_id", "=", self.salad.id),
+            ]
+        )
+        self.assertEqual(len(order), 1)
+        return order.order_line.filtered(lambda ln: ln.product_id == self.salad)
+
+    def test_shop_shows_badge_crossed_out_price_and_units_at_this_price(self):
         self.assertTrue(self.markdown)
         # search: with demo data the salad may not be on the first page
         html = self.url_open("/shop?search=Salade").text
         self.assertIn("Anti-gaspi -30 %", html)
-        self.assertIn("3 left", html)
+        self.assertRegex(html, r"3\s+at this price")
+        self.assertNotRegex(html, r"3\s+left")
         self.assertRegex(html, r"(?s)<del[^>]*>\s*<em[^>]*>[^/]*?100\.00")
 
-    def test_antigaspi_page_lists_todays_offers(self):
+    def test_shop_links_to_the_antigaspi_page(self):
+        html = self.url_open("/shop").text
+        self.assertRegex(
+            html,
+            r'href="/shop/antigaspi"[^>]*o_fm_antigaspi_banner|o_fm_antigaspi_banner[^>]*href="/shop/antigaspi"',
+        )
+        self.assertRegex(html, r"1\s+product\(s\) at a reduced price today")
+
+    def test_shop_has_no_banner_without_offers(self):
+        self.markdown._fm_end()
+        self.assertNotIn("o_fm_antigaspi_banner", self.url_open("/shop").text)
+
+    def test_antigaspi_page_cards_show_image_prices_expiry_and_add_to_cart(self):
         html = self.url_open("/shop/antigaspi").text
+        self.assertRegex(html, r"<title>\s*Anti-waste offers \|")
         self.assertIn("Salade niçoise", html)
         self.assertIn("Anti-gaspi -30 %", html)
+        self.assertIn(f"/web/image/product.product/{self.salad.id}/image_512", html)
+        self.assertRegex(html, r"(?s)o_fm_antigaspi_price[^>]*>.*?70\.00")
+        self.assertRegex(html, r"(?s)<del[^>]*o_fm_antigaspi_base_price.*?100\.00")
+        expiry = self.markdown.expiration_date + timedelta(hours=1)  # Algiers
+        self.assertIn(f"Expires on {expiry:%m/%d/%Y}", html)
+        self.assertRegex(
+            html,
+            rf'name="product_id" value="{self.salad.id}"[^<]*>\s*<input[^>]*add_qty',
+        )
 
+    def test_product_page_shows_units_at_this_price_and_expiry(self):
+        html = self.url_open(self.salad.product_tmpl_id.website_url).text
+        self.assertRegex(html, r"3\s+at this price")
+        self.assertIn("Expires on", html)
 
-def _days(days, hour):
-    from datetime import timedelta
+    def test_sold_out_step_leaves_the_page(self):
+        self.env["stock.quant"]._update_available_quantity(
+            self.salad, self.stock, -3, lot_id=self.markdown.lot_ids
+        )
+        html = self.url_open("/shop/antigaspi").text
+        self.assertNotIn("o_fm_antigaspi_offer", html)
+        self.assertIn("No anti-waste offer right now", html)
 
-    return timedelta(days=days, hours=hour)
+    def test_tour_visitor_adds_a_marked_down_salad_to_the_cart(self):
+        self.start_tour("/shop", "fm_antiwaste_shop_tour")
+        line = self._visitor_cart_line()
+        self.assertEqual(line.product_uom_qty, 1)
+        self.assertEqual(line.fm_antiwaste_markdown_id, self.markdown)
+        self.assertAlmostEqual(line.price_unit, 70.0)
+        self.assertAlmostEqual(line.order_id.amount_total, 70.0)
+
+    def test_attack_visitor_adds_more_than_the_marked_down_units(self):
+        page = self.url_open("/shop/antigaspi").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        response = self.url_open(
+            "/shop/cart/update",
+            data={"csrf_token": token, "product_id": self.salad.id, "add_qty": 5},
+        )
+        self.assertEqual(response.status_code, 200)
+        line = self._visitor_cart_line()
+        # 3 units at 70, the 2 others at the normal price: 410, not 350.
+        self.assertEqual(line.fm_antiwaste_qty, 3)
+        self.assertAlmostEqual(line.price_subtotal, 3 * 70.0 + 2 * 100.0)
