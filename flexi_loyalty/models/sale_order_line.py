@@ -61,6 +61,11 @@ class SaleOrderLine(models.Model):
         self.ensure_one()
         return self._flexi_loyalty_is_reward() or self.flexi_loyalty_is_tier_discount
 
+    def _is_not_sellable_line(self):
+        # Money off the engine computes: no quantity to choose (the website
+        # cart shows no stepper for it).
+        return self._flexi_loyalty_earns_nothing() or super()._is_not_sellable_line()
+
     def _flexi_loyalty_siblings(self):
         """These lines with the other lines of the same redemptions or
         vouchers: a reward split per tax rate is one unit."""

@@ -41,14 +41,21 @@ class FmClickCollectLoyaltyController(Controller):
     def fm_cc_loyalty_request_code(self, reward_id, csrf_token=None):
         order_sudo, reward, member = self._fm_loyalty_context(reward_id, csrf_token)
         try:
+            # A reward this cart cannot take (already applied, worth more
+            # than the cart…) is refused before a code goes out.
+            order_sudo._flexi_loyalty_check_redeem(member, reward)
             # The savepoint undoes a half-done request; the OTP model keeps
             # its own durable counters.
             with request.env.cr.savepoint():
                 Otp = request.env["flexi.loyalty.otp"].sudo()
-                otp = Otp._flexi_request(member, reward, order_sudo)
+                otp = Otp._flexi_request(member, reward, order_sudo, send_now=True)
         except UserError as error:
             return {"error": error.args[0]}
-        return {"sent": True, "channel": otp.channel}
+        return {
+            "sent": True,
+            "channel": otp.channel,
+            "message": otp._flexi_sent_message(),
+        }
 
     @route("/fm_click_collect/loyalty/redeem", type="json", auth="user", website=True)
     def fm_cc_loyalty_redeem(self, reward_id, code=None, csrf_token=None):

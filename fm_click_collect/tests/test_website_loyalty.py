@@ -107,8 +107,9 @@ class TestWebsiteLoyalty(FmClickCollectCommon, MockSMS):
         csrf = self._login_with_cart(self.amina, cart)
         self.assertTrue(csrf, "The cart page offers the member her rewards.")
 
-        asked = self._request_code(csrf)
-        self.assertEqual(asked.get("result"), {"sent": True, "channel": "sms"})
+        asked = self._request_code(csrf)["result"]
+        self.assertTrue(asked["sent"])
+        self.assertEqual(asked["channel"], "sms")
         sms = self.env["sms.sms"].search(
             [("number", "=", "+213550123456")], order="id desc", limit=1
         )
@@ -283,3 +284,153 @@ class TestWebsiteLoyalty(FmClickCollectCommon, MockSMS):
             [("subscription_id", "=", self.member.id), ("move_type", "=", "reversal")]
         )
         self.assertEqual(sum(reversals.mapped("points")), 100)
+
+    # ------------------------------------------------------------ checkout
+
+    def _complete_address(self, user):
+        """What the checkout asks for before the payment step."""
+        algeria = self.env.ref("base.dz")
+        user.partner_id.write(
+            {
+                "email": f"{user.login}@example.com",
+                "phone": user.partner_id.mobile,
+                "street": "3 rue Larbi Ben M'hidi",
+                "city": "Alger",
+                "zip": "16000",
+                "state_id": algeria.state_required and algeria.state_ids[:1].id,
+            }
+        )
+
+    def test_redeemed_points_survive_the_checkout_to_payment(self):
+        """/shop/confirm_order recomputes taxes and prices: the reward stays,
+        the customer pays the discounted total and her points stay spent
+        once."""
+        self.program.otp_required = False
+        self._complete_address(self.amina)
+        cart = self._cart_of(self.amina)
+        cart._fm_cc_set_slot(self._free_slot(self.post_point))
+        total_before = cart.amount_total
+        csrf = self._login_with_cart(self.amina, cart)
+        self.assertTrue(self._redeem(csrf)["redeemed"])
+        self.assertEqual(self.url_open("/shop/checkout").status_code, 200)
+        page = self.url_open("/shop/confirm_order")
+        self.assertEqual(page.status_code, 200)
+        self.assertTrue(page.url.endswith("/shop/payment"), page.url)
+        page = self.url_open("/shop/payment")
+        self.assertEqual(page.status_code, 200)
+        cart.invalidate_recordset()
+        line = self._reward_lines(cart)
+        self.assertEqual(len(line), 1)
+        self.assertAlmostEqual(line.price_total, -200.0)
+        self.assertAlmostEqual(cart.amount_total, total_before - 200.0)
+        self.member.invalidate_recordset()
+        self.assertEqual(self.member.points_balance, 200)
+        # The customer pays at pickup: the order keeps its reward, same points.
+        self._pay_on_site(cart)
+        self.assertEqual(cart.state, "sale")
+        self.assertAlmostEqual(cart.amount_total, total_before - 200.0)
+        self.member.invalidate_recordset()
+        redeemed = self.env["flexi.loyalty.ledger.line"].search(
+            [("subscription_id", "=", self.member.id), ("move_type", "=", "redeem")]
+        )
+        self.assertEqual(sum(redeemed.mapped("points")), -100)
+
+    # ------------------------------------------------------------ cart lines
+
+    @staticmethod
+    def _cart_block(html, text):
+        """The cart line of the page that shows ``text``."""
+        blocks = [b for b in html.split('class="o_cart_product') if text in b]
+        return blocks[0] if blocks else ""
+
+    def test_reward_line_has_no_stepper_and_is_not_an_article(self):
+        self.program.otp_required = False
+        cart = self._cart_of(self.amina)
+        goods = cart.order_line.filtered(lambda ln: not ln.is_delivery)[:1]
+        csrf = self._login_with_cart(self.amina, cart)
+        self._redeem(csrf)
+        # 5 dishes and a 200 DA reward: 5 articles.
+        self.assertEqual(goods.product_uom_qty, 5)
+        self.assertEqual(cart.cart_quantity, 5)
+        page = self.url_open("/shop/cart").text
+        reward_block = self._cart_block(page, "Bon de 200")
+        goods_block = self._cart_block(page, goods.name_short)
+        self.assertTrue(reward_block and goods_block)
+        self.assertIn("js_add_cart_json", goods_block)
+        self.assertNotIn("js_add_cart_json", reward_block)
+        self.assertIn('name="fm_cc_remove_reward"', reward_block)
+        # One more dish: the header counter says 6, the reward is no article.
+        answer = self._cart_update(csrf, goods, 6)["result"]
+        self.assertEqual(answer["cart_quantity"], 6)
+        # "Remove this reward": one click, the points come back once.
+        self._cart_update(csrf, self._reward_lines(cart), 0)
+        self.assertFalse(self._reward_lines(cart))
+        self.member.invalidate_recordset()
+        self.assertEqual(self.member.points_balance, 300)
+
+    def test_redeem_widget_only_on_the_cart_not_after_confirmation(self):
+        self._complete_address(self.amina)
+        cart = self._cart_of(self.amina)
+        cart._fm_cc_set_slot(self._free_slot(self.post_point))
+        self._login_with_cart(self.amina, cart)
+        page = self.url_open("/shop/cart").text
+        self.assertIn("fm_cc_redeem", page)
+        self.assertIn("fm_cc_points_preview", page)
+        page = self.url_open("/shop/payment")
+        self.assertTrue(page.url.endswith("/shop/payment"), page.url)
+        # The payment step still says what the order earns, offers no redeem.
+        self.assertIn("fm_cc_points_preview", page.text)
+        self.assertNotIn("fm_cc_redeem", page.text)
+        self._pay_on_site(cart)
+        self.assertEqual(cart.state, "sale")
+        self.session["sale_last_order_id"] = cart.id
+        root.session_store.save(self.session)
+        page = self.url_open(f"/shop/confirmation?order_id={cart.id}").text
+        self.assertIn(cart.name, page)
+        self.assertNotIn("fm_cc_redeem", page)
+        self.assertNotIn("fm_cc_points_preview", page)
+        self.assertNotIn("This order earns", page)
+
+    # ------------------------------------------------------------ the code
+
+    def test_send_me_a_code_says_where_it_went_in_words_for_the_website(self):
+        cart = self._cart_of(self.amina)
+        csrf = self._login_with_cart(self.amina, cart)
+        answer = self._request_code(csrf)["result"]
+        self.assertTrue(answer["sent"])
+        self.assertIn("SMS", answer["message"])
+        self.assertIn("3456", answer["message"])
+        self.assertNotIn("0550 12 34 56", answer["message"])
+        sms = self._new_sms[-1:]
+        self.assertIn(KNOWN_CODE, sms.body)
+        self.assertIn("website", sms.body)
+        self.assertNotIn("staff", sms.body)
+
+    def test_a_reward_larger_than_the_cart_is_refused_before_any_code(self):
+        self.reward.credit_amount = 1_000_000.0
+        cart = self._cart_of(self.amina)
+        csrf = self._login_with_cart(self.amina, cart)
+        answer = self._request_code(csrf)["result"]
+        self.assertIn("more than the", answer["error"])
+        self.assertFalse(self._new_sms)
+        self.assertFalse(
+            self.env["flexi.loyalty.otp"].search(
+                [("subscription_id", "=", self.member.id)]
+            )
+        )
+
+    def test_a_failed_sms_is_said_on_the_cart(self):
+        cart = self._cart_of(self.amina)
+        csrf = self._login_with_cart(self.amina, cart)
+        with self.mockSMSGateway(sim_error="credit"):
+            answer = self._json(
+                "/fm_click_collect/loyalty/request_code",
+                {"reward_id": self.reward.id, "csrf_token": csrf},
+            )["result"]
+        self.assertIn("could not be sent", answer["error"])
+        self.assertNotIn("sent", answer)
+        self.assertFalse(
+            self.env["flexi.loyalty.otp"].search(
+                [("subscription_id", "=", self.member.id), ("state", "=", "pending")]
+            )
+        )

@@ -15,20 +15,45 @@ publicWidget.registry.FmClickCollectLoyalty = publicWidget.Widget.extend({
         };
     },
 
-    _say(text) {
-        this.el.querySelector('[name="fm_cc_loyalty_message"]').textContent = text || "";
+    /**
+     * Say what happened under the buttons: where the code went, or why not.
+     */
+    _say(text, isError) {
+        const box = this.el.querySelector('[name="fm_cc_loyalty_message"]');
+        box.textContent = text || "";
+        box.classList.toggle("text-danger", Boolean(isError));
+        box.classList.toggle("text-success", !isError && Boolean(text));
     },
 
-    async _onRequestCode() {
-        const result = await rpc("/fm_click_collect/loyalty/request_code", this._params());
-        this._say(result.error || "");
+    async _run(button, call) {
+        button.disabled = true;
+        try {
+            return await call();
+        } finally {
+            button.disabled = false;
+        }
     },
 
-    async _onRedeem() {
-        const code = this.el.querySelector('[name="fm_cc_code"]').value;
-        const result = await rpc("/fm_click_collect/loyalty/redeem", { ...this._params(), code });
+    async _onRequestCode(ev) {
+        this._say("");
+        const result = await this._run(ev.currentTarget, () =>
+            rpc("/fm_click_collect/loyalty/request_code", this._params())
+        );
         if (result.error) {
-            this._say(result.error);
+            this._say(result.error, true);
+        } else {
+            this._say(result.message);
+            this.el.querySelector('[name="fm_cc_code"]').focus();
+        }
+    },
+
+    async _onRedeem(ev) {
+        const code = this.el.querySelector('[name="fm_cc_code"]').value;
+        const result = await this._run(ev.currentTarget, () =>
+            rpc("/fm_click_collect/loyalty/redeem", { ...this._params(), code })
+        );
+        if (result.error) {
+            this._say(result.error, true);
         } else {
             window.location.reload();
         }
