@@ -206,8 +206,9 @@ class Shop:
         env["website"].search([]).write({"name": "Traiteur El Bahdja"})
         env.ref("base.user_admin").write({"name": "Karim Bouzid", "tz": TZ})
 
-    def _user(self, name, login, password, groups, share=False):
+    def _user(self, name, login, password, groups, share=False, **extra):
         values = {
+            **extra,
             "name": name,
             "login": login,
             "password": password,
@@ -363,14 +364,16 @@ class Shop:
                 "lang": "fr_FR",
             }
         )
+        # Amina's portal account is her customer record, not a second contact.
         amina = self.partners["Amina Benali"]
         self.users["portal"] = self._user(
-            amina.name, "amina@example.com", "amina2026", [], share=True
+            amina.name,
+            "amina@example.com",
+            "amina2026",
+            [],
+            share=True,
+            partner_id=amina.id,
         )
-        # The portal user is the customer Amina, not a second contact.
-        portal_partner = self.users["portal"].partner_id
-        self.users["portal"].partner_id = amina
-        portal_partner.unlink()
 
     # -------------------------------------------------------- loyalty
 
