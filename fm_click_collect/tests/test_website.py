@@ -304,6 +304,13 @@ class TestWebsite(HttpCase, FmClickCollectCommon):
         self.assertIn("1 rue Didouche, Alger", page)
         self.assertIn('optgroup label="Tomorrow"', page)
         self.assertIn("(2 places left)", page)
+        # The same choice, for scripts, from the cart's point only.
+        answer = self._json("/fm_click_collect/slots", {}).json()["result"]
+        labels = [day["label"] for day in answer["days"]]
+        self.assertIn("Tomorrow", labels)
+        offered = {s["id"] for day in answer["days"] for s in day["slots"]}
+        self.assertTrue(offered <= set(self.post_point.slot_ids.ids))
+        self.assertFalse(answer["selected"])
 
     # ------------------------------------------------------------ Odoo's stores
 
