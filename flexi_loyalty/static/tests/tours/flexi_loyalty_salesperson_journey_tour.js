@@ -85,8 +85,8 @@ function usePointsWithTheSmsCode(code) {
             run: "click",
         },
         {
-            content: "The wizard asks for the code the member received",
-            trigger: `${modal} .alert-info`,
+            content: "The wizard says the code went to the member's mobile (…3456)",
+            trigger: `${modal} .alert-info .o_field_widget[name=otp_message]:contains(***3456)`,
         },
         {
             content: "The member reads the code out from the SMS",
