@@ -214,13 +214,17 @@ class PosOrder(models.Model):
             sub._flexi_earn(points, amount, self, _("POS order %s", self.name))
 
     def _flexi_loyalty_reverse_refunded(self):
-        """Refund lines take back what the refunded lines earned and give back
-        the points spent, in proportion to the money refunded."""
+        """Refund lines take back what the refunded lines earned, in proportion
+        to the money refunded. Points spent come back only with the reward
+        they paid for: goods returned alone leave the reward on the ticket."""
         self.ensure_one()
         refund_lines = self.lines.filtered("refunded_orderline_id")
         if not refund_lines:
             return
         reward_products = self._flexi_loyalty_reward_products()
+        reward_lines = refund_lines.filtered(
+            lambda ln: ln.refunded_orderline_id.flexi_loyalty_token
+        )
         goods_lines = refund_lines.filtered(
             lambda ln: (
                 ln.product_id not in reward_products
@@ -228,29 +232,14 @@ class PosOrder(models.Model):
             )
         )
         reason = _("POS refund %s", self.name)
+        cause = f"pos.order,{self.id}"
+        source = {"res_model": self._name, "res_id": self.id}
         for origin in refund_lines.refunded_orderline_id.order_id:
             mine = goods_lines.filtered(
                 lambda ln, o=origin: ln.refunded_orderline_id.order_id == o
             )
-            history = origin._flexi_loyalty_ledger_lines(["earn", "pending", "redeem"])
-            refunded_incl = abs(sum(ln._flexi_loyalty_amounts()[1] for ln in mine))
-            sold_incl = sum(
-                ln._flexi_loyalty_amounts()[1]
-                for ln in origin.lines
-                if not ln.flexi_loyalty_token and ln.qty > 0
-            )
-            refunded_share = min(1.0, refunded_incl / sold_incl) if sold_incl else 1.0
-            for program in history.program_id:
-                earned = history.filtered(
-                    lambda ln, p=program: (
-                        ln.program_id == p and ln.move_type != "redeem"
-                    )
-                )
-                spent = history.filtered(
-                    lambda ln, p=program: (
-                        ln.program_id == p and ln.move_type == "redeem"
-                    )
-                )
+            earned = origin._flexi_loyalty_ledger_lines(["earn", "pending"])
+            for program in earned.program_id:
                 base = abs(
                     sum(
                         ln._flexi_loyalty_amounts()[
@@ -259,19 +248,26 @@ class PosOrder(models.Model):
                         for ln in mine
                     )
                 )
-                source = {"res_model": self._name, "res_id": self.id}
-                earned._flexi_reverse(
-                    f"pos.order,{self.id}", reason, refund_amount=base, source=source
+                earned.filtered(
+                    lambda ln, p=program: ln.program_id == p
+                )._flexi_reverse(cause, reason, refund_amount=base, source=source)
+        Redemption = self.env["flexi.loyalty.pos.redemption"]
+        for line in reward_lines:
+            sold = line.refunded_orderline_id
+            spent = (
+                Redemption._flexi_from_token(sold.flexi_loyalty_token)
+                .filtered(
+                    lambda r, o=sold.order_id: r.state == "used" and r.pos_order_id == o
                 )
-                # The points were held on the goods known when the reward was
-                # asked: give back the share of the goods sold that is refunded.
-                for line in spent:
-                    line._flexi_reverse(
-                        f"pos.order,{self.id}",
-                        reason,
-                        refund_amount=line.base_amount * refunded_share,
-                        source=source,
-                    )
+                .ledger_line_id
+            )
+            share = min(1.0, abs(line.qty / sold.qty)) if sold.qty else 1.0
+            spent._flexi_reverse(
+                cause,
+                reason,
+                refund_amount=None if share >= 1 else spent.base_amount * share,
+                source=source,
+            )
 
     def _flexi_loyalty_write_summary(self):
         """Store what the receipt prints: earned, used, balance, next expiry."""

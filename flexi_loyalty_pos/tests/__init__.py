@@ -1,4 +1,5 @@
 from . import (
+    test_pos_journey,
     test_pos_member_search,
     test_pos_money_state_machine,
     test_pos_points_hold,
