@@ -19,6 +19,9 @@
         "views/fm_marketing_templates.xml",
         "views/fm_marketing_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["fm_marketing/static/tests/tours/**/*"],
+    },
     "development_status": "Alpha",
     "installable": True,
     "application": True,

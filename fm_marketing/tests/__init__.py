@@ -3,6 +3,7 @@ from . import (
     test_campaign_validation,
     test_held_messages,
     test_idempotency,
+    test_manager_journey,
     test_offer,
     test_portal,
     test_segments,
