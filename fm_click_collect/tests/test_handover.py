@@ -1,12 +1,14 @@
 from datetime import timedelta
 
+import psycopg2.errors
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.service.model import get_public_method
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
+from odoo.addons.flexi_loyalty.tests.common import TwoTransactionsMixin
 from odoo.addons.sms.tests.common import MockSMS
 
 from .common import FmClickCollectCommon
@@ -376,3 +378,45 @@ class TestHandoverPayment(FmClickCollectCommon, MockSMS):
         self.assertEqual(order.fm_cc_state, "ready")
         self.assertEqual(action["params"]["type"], "warning")
         self.assertIn("could not be notified", action["params"]["message"])
+
+
+@tagged("post_install", "-at_install")
+class TestHandoverConcurrency(TwoTransactionsMixin, TransactionCase):
+    """Two clicks on "Hand Over" reach the server at once."""
+
+    def _setup_committed(self):
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            partner = env["res.partner"].create({"name": "Client pressé"})
+            product = env["product.product"].create({"name": "Plat", "list_price": 10})
+            order = env["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "order_line": [Command.create({"product_id": product.id})],
+                }
+            )
+            return {"order": order.id, "partner": partner.id, "product": product.id}
+
+    def _cleanup(self, ids):
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            env["sale.order"].browse(ids["order"]).unlink()
+            env["product.product"].browse(ids["product"]).unlink()
+            env["res.partner"].browse(ids["partner"]).unlink()
+
+    def test_twin_handover_waits_then_is_refused_by_the_database(self):
+        ids = self._setup_committed()
+        self.addCleanup(self._cleanup, ids)
+        with self._two_transactions() as (env1, env2):
+            order1 = env1["sale.order"].browse(ids["order"])
+            order2 = env2["sale.order"].browse(ids["order"])
+            # The twin request has read the order before the first one ends.
+            self.assertFalse(order2.fm_cc_state)
+            order1._fm_cc_lock()
+            with order1._flexi_trusted():
+                order1.write({"fm_cc_state": "collected"})
+            env1.cr.commit()
+            refused = self._refusal(
+                env2, lambda: order2._fm_cc_collect(code="ANY", journal=None)
+            )
+            self.assertIsInstance(refused, psycopg2.errors.SerializationFailure)
