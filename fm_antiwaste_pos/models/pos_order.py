@@ -70,7 +70,11 @@ class PosOrder(models.Model):
         on the order for the manager.
         """
         self.ensure_one()
-        markdowns = {m.product_id: m for m in left}
+        # Lots on several steps of the ladder: the deepest discount with units
+        # left is the one charged, as the pricelist does.
+        markdowns = {}
+        for markdown in sorted(left, key=lambda m: (left[m] > 0, m.discount)):
+            markdowns[markdown.product_id] = markdown
         used = dict.fromkeys(left, 0.0)
         digits = self.env["decimal.precision"].precision_get("Product Price")
         for line in self.lines.sorted("id"):

@@ -32,7 +32,18 @@ class PosOrderLine(models.Model):
         pricelist = order.pricelist_id
         qty = self.qty or 1.0
         date = order.date_order
-        reduced = pricelist._get_product_price(self.product_id, qty, date=date)
+        # The step of the ladder counted on this line, even when the order
+        # took its last units and the pricelist moved to the next step.
+        # sudo: cashiers may not read markdowns; only its price rule is read.
+        step = self.fm_antiwaste_markdown_id.sudo().pricelist_item_ids.filtered(
+            lambda item: item.pricelist_id == pricelist
+        )[:1]
+        if step:
+            reduced = step._compute_price(
+                self.product_id, qty, self.product_uom_id, date, pricelist.currency_id
+            )
+        else:
+            reduced = pricelist._get_product_price(self.product_id, qty, date=date)
         full = pricelist.with_context(fm_antiwaste_full_price=True)._get_product_price(
             self.product_id, qty, date=date
         )

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from .common import FmAntiwastePosCommon
@@ -58,6 +61,38 @@ class TestPosMarkdownCap(FmAntiwastePosCommon):
             sale_line.fm_antiwaste_qty, 0.0, "the till's units are no longer left"
         )
         self.assertEqual(sale_line.price_unit, 100.0)
+
+    def test_deepest_step_is_charged_first_and_the_server_agrees(self):
+        soon = self._fm_lot(self.salad, 2, hours=5)
+        now = fields.Datetime.now()
+        deep = self.env["fm.antiwaste.markdown"].create(
+            {
+                "company_id": self.company.id,
+                "product_id": self.salad.id,
+                "lot_ids": [Command.set(soon.ids)],
+                "discount": 50.0,
+                "days_left": 0,
+                "quantity": 2,
+                "date_from": now - timedelta(hours=1),
+                "date_to": now + timedelta(days=1),
+            }
+        )
+        deep._fm_create_pricelist_items()
+        self.assertEqual(self.pricelist._get_product_price(self.salad, 1), 50.0)
+        session = self._open_session()
+        order = self._sync(
+            self._ui_order(
+                session, [self._line(self.salad, 2, 50.0, lot=soon)], "fm-steps"
+            )
+        )
+        self.assertEqual(order.lines.fm_antiwaste_markdown_id, deep)
+        self.assertEqual(order.lines.fm_antiwaste_qty, 2.0)
+        self.assertFalse(
+            order.message_ids.filtered(lambda m: "anti-waste" in (m.body or "")),
+            "charged what was due: no note for the manager",
+        )
+        # The deepest step is sold out: the next customer gets the -30 % one.
+        self.assertEqual(self.pricelist._get_product_price(self.salad, 1), 70.0)
 
     def test_units_sold_at_the_till_are_no_longer_left(self):
         # The stock moves when the session closes: until then the till's
