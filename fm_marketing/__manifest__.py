@@ -20,6 +20,7 @@
         "views/fm_marketing_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": ["fm_marketing/static/src/**/*"],
         "web.assets_tests": ["fm_marketing/static/tests/tours/**/*"],
     },
     "development_status": "Alpha",

@@ -9,6 +9,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import split_every
 
+from odoo.addons.flexi_loyalty.tools.codes import new_voucher_code
+
 from ..tools.schedule import birthday_keys, dormancy_cutoff, mmdd
 from ..tools.template import (
     OFFER_PLACEHOLDERS,
@@ -101,6 +103,12 @@ class FmMarketingCampaign(models.Model):
         "Conversion (%)", compute="_compute_statistics", digits=(16, 1)
     )
     revenue = fields.Monetary(compute="_compute_statistics")
+    audience_count = fields.Integer(
+        "Next Run Audience",
+        compute="_compute_audience_count",
+        help="Customers the next run would reach if it ran now: in the segment, "
+        "consent given, not reached yet for this occasion.",
+    )
 
     # ------------------------------------------------------------ computes
 
@@ -129,6 +137,11 @@ class FmMarketingCampaign(models.Model):
                 round(100.0 * row["conv"] / reached, 1) if reached else 0.0
             )
             campaign.revenue = campaign.currency_id.round(row["rev"])
+
+    def _compute_audience_count(self):
+        now = fields.Datetime.now()
+        for campaign in self:
+            campaign.audience_count = len(campaign._fm_next_audience(now))
 
     # ------------------------------------------------------------ constraints
 
@@ -237,6 +250,25 @@ class FmMarketingCampaign(models.Model):
         self.filtered("active").active = False
         return True
 
+    def action_view_audience(self):
+        """The customers the next run would reach, if it ran now."""
+        self.ensure_one()
+        partner_ids = self._fm_next_audience(fields.Datetime.now())
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Next Run Audience: %s", self.name),
+            "res_model": "res.partner",
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [("id", "in", partner_ids)],
+            "context": {"create": False},
+            "help": _(
+                "<p class='o_view_nocontent_smiling_face'>Nobody to reach right "
+                "now</p><p>Customers show here when they enter the campaign's "
+                "segment and have given their consent for its channel.</p>"
+            ),
+        }
+
     def action_view_traces(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -245,6 +277,23 @@ class FmMarketingCampaign(models.Model):
         action["domain"] = [("campaign_id", "=", self.id)]
         action["context"] = {"default_campaign_id": self.id}
         return action
+
+    @api.model
+    def get_sms_samples(self):
+        """What the SMS length counter of the form puts in place of each
+        placeholder, and the opt-out line every SMS ends with."""
+        self.check_access("read")
+        # sudo: only the highest trace id is read, to size the sample link.
+        trace_id = self.env["fm.marketing.trace"].sudo().search([], limit=1).id or 0
+        # Sample of the length real links get: the next traces' ids, a token.
+        url = f"{self.get_base_url()}/fm/u/{trace_id + 1000}/{'x' * 20}"
+        return {
+            "first_name": "Abdelkader",
+            "code": new_voucher_code(),
+            "expiry_date": fields.Date.today().strftime("%d/%m/%Y"),
+            "shop_link": self._fm_shop_link(),
+            "stop": self.env["fm.marketing.trace"]._fm_sms_text("", url),
+        }
 
     # ------------------------------------------------------------ settings
 
@@ -317,6 +366,18 @@ class FmMarketingCampaign(models.Model):
         """
         self.ensure_one()
         return getattr(self, f"_fm_segment_{self.segment}")(now)
+
+    def _fm_next_audience(self, now):
+        """Ids of the customers a run at ``now`` would handle (none for a
+        one-off campaign already sent, or one not saved or not valid yet)."""
+        self.ensure_one()
+        if not self.id or (self.schedule_type == "once" and self.last_run_at):
+            return []
+        try:
+            rows = self._fm_select_recipients(now)
+        except ValidationError:
+            return []
+        return sorted({partner_id for partner_id, _key in rows})
 
     def _fm_sql_new_only(self, rows):
         """Drop the (partner, key) pairs that already have a trace."""

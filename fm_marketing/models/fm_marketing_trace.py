@@ -312,9 +312,12 @@ class FmMarketingTrace(models.Model):
 
     def _fm_sms_body(self):
         self.ensure_one()
-        return _(
-            "%(body)s\nSTOP: %(url)s", body=self.body, url=self._fm_unsubscribe_url()
-        )
+        return self._fm_sms_text(self.body, self._fm_unsubscribe_url())
+
+    @api.model
+    def _fm_sms_text(self, body, unsubscribe_url):
+        """The SMS as sent: the rendered ``body`` and its opt-out line."""
+        return _("%(body)s\nSTOP: %(url)s", body=body, url=unsubscribe_url)
 
     def _fm_queue_messages(self):
         """Queue the SMS / emails of these traces, in batch."""

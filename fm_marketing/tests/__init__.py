@@ -1,5 +1,6 @@
 from . import (
     test_activation,
+    test_campaign_form,
     test_campaign_validation,
     test_held_messages,
     test_idempotency,
