@@ -1,8 +1,13 @@
+import logging
+
 from odoo import models
+from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools.misc import babel_locale_parse
 
 from ..tools import slot_choice
+
+_logger = logging.getLogger(__name__)
 
 
 class DeliveryCarrier(models.Model):
@@ -56,7 +61,8 @@ class DeliveryCarrier(models.Model):
         """Offer the configured pickup points (stores and partner points) in
         website_sale_collect's payload, by distance; without points, Odoo's
         warehouse list is unchanged."""
-        company = request.website.company_id if request else self.env.company
+        website = request and getattr(request, "website", None)
+        company = website.company_id if website else self.env.company
         points = self.sudo()._fm_cc_points(company=company)
         if not points:
             return super()._in_store_get_close_locations(
@@ -70,8 +76,13 @@ class DeliveryCarrier(models.Model):
             )
         except ValueError:
             product = None
-        partner_address.geo_localize()
-        order = None if product else request.website.sale_get_order()
+        try:
+            partner_address.geo_localize()
+        except UserError:
+            # The map service cannot be reached (no internet, quota): our
+            # points are still offered, unsorted, rather than none at all.
+            _logger.info("Pickup points offered without geolocation.", exc_info=True)
+        order = website.sale_get_order() if website and not product else None
         locations = [
             point._fm_pickup_location_values(
                 partner_address, product=product, order=order

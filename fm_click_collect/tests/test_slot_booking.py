@@ -1,5 +1,6 @@
 import json
 from datetime import datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -30,6 +31,20 @@ class TestSlotBooking(FmClickCollectCommon):
         ):
             self.assertIn(key, post)
         self.assertTrue(post["additional_data"]["in_store_stock"]["in_stock"])
+
+    def test_points_are_offered_when_the_map_service_cannot_be_reached(self):
+        def no_internet(partners):
+            raise UserError("Error with geolocation server: no route to host")
+
+        cart = self._create_in_store_delivery_order()
+        Partner = type(self.env["res.partner"])
+        with patch.object(Partner, "geo_localize", no_internet):
+            answer = cart._get_pickup_locations(
+                zip_code="16000", country=self.env.ref("base.dz")
+            )
+        self.assertNotIn("error", answer)
+        names = {loc["name"] for loc in answer["pickup_locations"]}
+        self.assertEqual(names, {"Traiteur Hydra", "Poste Ben Aknoun"})
 
     def test_choosing_a_post_office_sets_its_warehouse(self):
         order = self._cc_order(point=self.post_point)

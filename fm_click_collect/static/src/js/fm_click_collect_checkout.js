@@ -32,12 +32,19 @@ publicWidget.registry.WebsiteSaleCheckout.include({
             return;
         }
         this._disableMainButton();
-        button.closest('[name="fm_cc_point_list"]')
-            .querySelectorAll('button[name="fm_cc_point"]')
-            .forEach((el) => (el.disabled = true));
-        await this._setPickupLocation(
-            JSON.stringify({ fm_point_id: parseInt(button.dataset.fmPointId, 10) })
-        );
+        const buttons = button
+            .closest('[name="fm_cc_point_list"]')
+            .querySelectorAll('button[name="fm_cc_point"]');
+        buttons.forEach((el) => (el.disabled = true));
+        try {
+            await this._setPickupLocation(
+                JSON.stringify({ fm_point_id: parseInt(button.dataset.fmPointId, 10) })
+            );
+        } finally {
+            // Refused (e.g. the point closed meanwhile): the customer picks again.
+            buttons.forEach((el) => (el.disabled = false));
+            this._enableMainButton();
+        }
     },
 
     /**
