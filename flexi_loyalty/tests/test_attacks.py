@@ -294,11 +294,23 @@ class TestAttacks(FlexiLoyaltyCommon, SMSCase):
         accomplice = self.member  # the salesman's friend, 300 points
         order = self._order([(self.dish, 2)], partner=self.victim)
         wizard = self._wizard(order)
-        # Over RPC: the code goes to the accomplice's phone…
+        # Over RPC: the code should go to the accomplice's phone: refused
+        # before any code goes out.
         wizard.write({"subscription_id": accomplice.id})
-        code = self._send_code(wizard)
-        # …then the victim's membership is put back before applying.
-        wizard.write({"subscription_id": self.victim_member.id, "code": code})
+        with self.mockSMSGateway(), self.assertRaises(UserError) as refused:
+            wizard.action_send_code()
+        self.assertIn("another customer", refused.exception.args[0])
+        self.assertFalse(self._sms)
+        # A code the accomplice got for this order anyway…
+        with self.mockSMSGateway():
+            otp = self.env["flexi.loyalty.otp"]._flexi_request(
+                accomplice, self.credit, order
+            )
+        code = re.search(r"\b(\d{6})\b", self._new_sms[-1:].body).group(1)
+        # …is typed with the victim's membership put back before applying.
+        wizard.write(
+            {"subscription_id": self.victim_member.id, "otp_id": otp.id, "code": code}
+        )
         with self.assertRaisesRegex(UserError, "does not authorise"):
             wizard.action_apply()
         self.assertEqual(self.victim_member.points_balance, 1000)
