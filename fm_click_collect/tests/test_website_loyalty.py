@@ -368,6 +368,24 @@ class TestWebsiteLoyalty(FmClickCollectCommon, MockSMS):
         self.member.invalidate_recordset()
         self.assertEqual(self.member.points_balance, 300)
 
+    def test_a_free_product_is_an_article_money_off_is_not(self):
+        self.program.otp_required = False
+        free = self.env["flexi.loyalty.reward"].create(
+            {
+                "name": "Produit offert",
+                "program_id": self.program.id,
+                "reward_type": "product",
+                "points_cost": 50,
+                "product_id": self.storable_product.id,
+            }
+        )
+        cart = self._cart_of(self.amina)
+        cart._flexi_loyalty_redeem(self.member, free)
+        cart._flexi_loyalty_redeem(self.member, self.reward)
+        cart.invalidate_recordset(["cart_quantity"])
+        # 5 bought, 1 free in the bag; the 200 DA off is no article.
+        self.assertEqual(cart.cart_quantity, 6)
+
     def test_redeem_widget_only_on_the_cart_not_after_confirmation(self):
         self._complete_address(self.amina)
         cart = self._cart_of(self.amina)
