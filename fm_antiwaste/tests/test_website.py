@@ -71,6 +71,28 @@ class TestWebsite(HttpCase, FmAntiwasteCommon):
             rf'name="product_id" value="{self.salad.id}"[^<]*>\s*<input[^>]*add_qty',
         )
 
+    def test_antigaspi_page_title_and_heading_follow_the_website_language(self):
+        french = self.env["res.lang"]._activate_lang("fr_FR")
+        self.website.language_ids |= french
+        self.env.ref("fm_antiwaste.antigaspi_page").update_field_translations(
+            "arch_db",
+            {
+                "fr_FR": {
+                    "Anti-waste offers": "Offres anti-gaspi",
+                    "Today's anti-waste offers": "Les offres anti-gaspi du jour",
+                }
+            },
+        )
+        html = self.url_open(f"/{french.url_code}/shop/antigaspi").text
+        self.assertRegex(html, r"<title>\s*Offres anti-gaspi \|")
+        self.assertIn("Les offres anti-gaspi du jour", html)
+
+    def test_unpublished_product_is_neither_listed_nor_counted(self):
+        self.salad.is_published = False
+        html = self.url_open("/shop/antigaspi").text
+        self.assertNotIn("Salade niçoise", html)
+        self.assertNotIn("o_fm_antigaspi_banner", self.url_open("/shop").text)
+
     def test_product_page_shows_units_at_this_price_and_expiry(self):
         html = self.url_open(self.salad.product_tmpl_id.website_url).text
         self.assertRegex(html, r"3\s+at this price")
