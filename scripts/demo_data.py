@@ -203,6 +203,15 @@ class Shop:
         if national:
             national.vat_required = False
         env["ir.config_parameter"].set_param("web.base.url", URL)
+        # Settings > Sales > Pricelists: anti-waste markdowns are pricelist
+        # rules, and a new database has no pricelist until this is ticked.
+        # The default pricelist is a back-office one: the shop's website must
+        # use it too, or web customers would see no markdown.
+        env["res.config.settings"].create({"group_product_pricelist": True}).execute()
+        website = env["website"].search([("company_id", "=", company.id)], limit=1)
+        env["product.pricelist"].search([("company_id", "=", company.id)]).write(
+            {"website_id": website.id}
+        )
         env["website"].search([]).write({"name": "Traiteur El Bahdja"})
         env.ref("base.user_admin").write({"name": "Karim Bouzid", "tz": TZ})
 
