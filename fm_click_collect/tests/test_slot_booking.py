@@ -112,6 +112,27 @@ class TestSlotBooking(FmClickCollectCommon):
             self.assertNotIn("2030-03-11", days)
             self.assertIn("2030-03-12", days)
 
+    def test_checkout_leaves_out_cut_off_and_closed_days(self):
+        self.post_point.write({"cutoff_hour": 11.0, "lead_time": 30})
+        with freeze_time("2030-03-11 09:00:00"):
+            self.env["resource.calendar.leaves"].create(
+                {
+                    "name": "Fête",
+                    "calendar_id": self.calendar.id,
+                    "date_from": datetime(2030, 3, 12, 0, 0),
+                    "date_to": datetime(2030, 3, 12, 22, 0),
+                }
+            )
+            self.post_point._fm_generate_slots()
+        Slot = self.env["fm.click_collect.slot"]
+        with freeze_time("2030-03-11 09:59:00"):
+            days = [d["day"] for d in Slot._fm_checkout_choices(self.post_point)]
+        self.assertEqual(days, ["2030-03-11", "2030-03-13"])
+        # 11:01 in Algiers: today's cut-off has passed.
+        with freeze_time("2030-03-11 10:01:00"):
+            days = [d["day"] for d in Slot._fm_checkout_choices(self.post_point)]
+        self.assertEqual(days, ["2030-03-13"])
+
     def test_public_holiday_closes_the_day(self):
         with freeze_time("2030-03-11 06:00:00"):
             self.env["resource.calendar.leaves"].create(

@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -153,6 +154,19 @@ class TestSlotHold(FmClickCollectCommon):
             cart._fm_cc_set_slot(first)
         self.assertEqual(cart.fm_cc_slot_id, second)
         self.assertEqual((self._held(first), self._held(second)), (2, 1))
+
+    def test_choosing_another_point_gives_the_held_place_back(self):
+        slot = self._last_day_slots()[0]
+        cart = self._cc_order(slot=slot)
+        self.assertEqual(self._held(slot), 1)
+        cart._set_pickup_location(json.dumps({"fm_point_id": self.shop_point.id}))
+        self.assertEqual(cart.fm_cc_point_id, self.shop_point)
+        self.assertFalse(cart.fm_cc_slot_id)
+        self.assertEqual(self._held(slot), 0)
+        # The same point again keeps the slot chosen.
+        cart._fm_cc_set_slot(self._last_day_slots(self.shop_point)[0])
+        cart._set_pickup_location(json.dumps({"fm_point_id": self.shop_point.id}))
+        self.assertTrue(cart.fm_cc_slot_id)
 
     def test_hold_lasts_the_minutes_set_in_the_settings(self):
         self.env["res.config.settings"].create({"fm_cc_hold_minutes": 5}).set_values()
