@@ -684,10 +684,17 @@ class Shop:
         journal, payment_methods = PosConfig._create_journal_and_payment_methods(
             cash_journal_vals={"name": "Caisse boutique"}
         )
+        # The till charges the shop's pricelist: markdowns apply at the counter.
+        pricelist = env["product.pricelist"].search(
+            [("company_id", "=", env.company.id)], limit=1
+        )
         PosConfig.create(
             {
                 "name": "Caisse Didouche Mourad",
                 "journal_id": journal.id,
+                "use_pricelist": True,
+                "pricelist_id": pricelist.id,
+                "available_pricelist_ids": [(6, 0, pricelist.ids)],
                 "payment_method_ids": [(6, 0, payment_methods)],
                 "flexi_loyalty_program_ids": [(6, 0, self.program.ids)],
                 "flexi_loyalty_otp_required": True,
