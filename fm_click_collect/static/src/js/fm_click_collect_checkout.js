@@ -56,8 +56,8 @@ publicWidget.registry.WebsiteSaleCheckout.include({
         await this._super(...arguments);
         if (radio.dataset.deliveryType === "in_store" && !radio.disabled) {
             this._getDeliveryMethodContainer(radio)
-                .querySelector('[name="fm_cc_point_list"]')
-                ?.classList.remove("d-none");
+                .querySelectorAll('[name="fm_cc_point_list"], [name="fm_cc_slot_selector"]')
+                .forEach((el) => el.classList.remove("d-none"));
         }
     },
 
@@ -66,9 +66,9 @@ publicWidget.registry.WebsiteSaleCheckout.include({
      */
     _hidePickupLocation() {
         this._super(...arguments);
-        this.el.querySelectorAll('[name="fm_cc_point_list"]').forEach((list) => {
-            list.classList.add("d-none");
-        });
+        this.el
+            .querySelectorAll('[name="fm_cc_point_list"], [name="fm_cc_slot_selector"]')
+            .forEach((el) => el.classList.add("d-none"));
     },
 
     async _onChangeFmCcSlot(ev) {
@@ -96,7 +96,12 @@ publicWidget.registry.WebsiteSaleCheckout.include({
      * @override
      */
     _canEnableMainButton() {
-        const select = this.el.querySelector('select[name="fm_cc_slot_id"]');
+        const checked = this.el.querySelector('input[name="o_delivery_radio"]:checked');
+        const select =
+            checked &&
+            this._getDeliveryMethodContainer(checked).querySelector(
+                'select[name="fm_cc_slot_id"]'
+            );
         return this._super(...arguments) && (!select || Boolean(select.value));
     },
 });
