@@ -25,17 +25,19 @@ class AccountMove(models.Model):
         for line in self.invoice_line_ids.filtered(
             lambda ln: ln.display_type == "product"
         ):
-            if any(
-                sl.flexi_loyalty_reward_id or sl.is_downpayment or sl._is_delivery()
-                for sl in line.sale_line_ids
-            ):
+            if any(sl.is_downpayment or sl._is_delivery() for sl in line.sale_line_ids):
                 continue
+            # Rewards, vouchers and the tier discount lower the base, as on
+            # the order: points are earned on what is paid.
             data.append(
                 {
                     "product": line.product_id,
                     "quantity": line.quantity,
                     "amount": program._flexi_amount(
                         line.price_total, line.price_subtotal
+                    ),
+                    "deduction": any(
+                        sl._flexi_loyalty_earns_nothing() for sl in line.sale_line_ids
                     ),
                 }
             )
