@@ -208,6 +208,7 @@ class FmAntiwasteMarkdown(models.Model):
                 to_end |= keep
                 continue
             keep._fm_update(vals)
+            keep._fm_create_pricelist_items()
         to_end._fm_end()
         for (product_id, _discount), vals in proposals.items():
             to_create.append(
@@ -255,12 +256,20 @@ class FmAntiwasteMarkdown(models.Model):
             [("company_id", "in", (False, company.id))]
         )
 
-    def _fm_create_pricelist_items(self):
+    def _fm_create_pricelist_items(self, pricelists=None):
+        """Give each markdown its price on the company's pricelists lacking it.
+
+        Idempotent: a pricelist created after the markdown (e.g. when the
+        shop turns pricelists on) gets the markdown price too.
+        """
         vals_list = []
         for company in self.company_id:
-            pricelists = self._fm_pricelists(company)
+            company_pricelists = self._fm_pricelists(company)
+            if pricelists is not None:
+                company_pricelists &= pricelists
             for markdown in self.filtered(lambda m, c=company: m.company_id == c):
-                for pricelist in pricelists:
+                has_price = markdown.pricelist_item_ids.pricelist_id
+                for pricelist in company_pricelists - has_price:
                     vals_list.append(markdown._fm_pricelist_item_vals(pricelist))
         self.env["product.pricelist.item"].create(vals_list)
 

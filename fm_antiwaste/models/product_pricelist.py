@@ -1,8 +1,18 @@
-from odoo import models
+from odoo import api, models
 
 
 class ProductPricelist(models.Model):
     _inherit = "product.pricelist"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        pricelists = super().create(vals_list)
+        # A pricelist added while lots are marked down charges them too.
+        markdowns = (
+            self.env["fm.antiwaste.markdown"].sudo().search([("state", "=", "active")])
+        )
+        markdowns._fm_create_pricelist_items(pricelists=pricelists.sudo())
+        return pricelists
 
     def _get_applicable_rules_domain(self, products, date, **kwargs):
         domain = super()._get_applicable_rules_domain(products, date, **kwargs)

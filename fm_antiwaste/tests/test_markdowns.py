@@ -28,6 +28,25 @@ class TestMarkdowns(FmAntiwasteCommon):
         with freeze_time(NOW):
             self.assertEqual(self.pricelist._get_product_price(self.salad, 1), 70.0)
 
+    def test_pricelist_added_later_charges_the_markdown_too(self):
+        """The shop turns pricelists on (or adds one) while lots are marked
+        down: customers on the new pricelist pay the markdown price too."""
+        self._lot(self.salad, TODAY_EVENING, 4)
+        markdown = self._recompute()
+        later = self.env["product.pricelist"].create(
+            {"name": "Boutique", "company_id": self.company.id}
+        )
+        with freeze_time(NOW):
+            self.assertEqual(later._get_product_price(self.salad, 1), 70.0)
+        # The hourly job repairs without doubling anything.
+        self._recompute()
+        self.assertEqual(
+            len(
+                markdown.pricelist_item_ids.filtered(lambda i: i.pricelist_id == later)
+            ),
+            1,
+        )
+
     def test_ladder_boundaries_today_tomorrow_and_three_days(self):
         tomorrow_salad = self._product("Taboulé", 100.0)
         later_salad = self._product("Salade de riz", 100.0)
