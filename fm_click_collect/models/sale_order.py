@@ -149,11 +149,20 @@ class SaleOrder(models.Model):
 
     def _cart_update(self, product_id, line_id=None, add_qty=0, set_qty=0, **kwargs):
         reward_line = self._fm_cc_reward_line(line_id)
-        # The quantity asked for, read as website_sale reads it.
-        if set_qty:
-            quantity = set_qty
+        # The quantity asked for, read as website_sale reads it (a form post
+        # of /shop/cart/update sends text).
+        try:
+            set_number = float(set_qty or 0)
+        except (TypeError, ValueError):
+            set_number = 0.0
+        try:
+            add_number = float(add_qty or 0)
+        except (TypeError, ValueError):
+            add_number = 1.0
+        if set_number:
+            quantity = set_number
         elif add_qty is not None:
-            quantity = reward_line.product_uom_qty + add_qty
+            quantity = reward_line.product_uom_qty + add_number
         else:
             quantity = 0
         if reward_line and quantity > 0:
