@@ -23,16 +23,11 @@ import os
 import sys
 from datetime import datetime, time, timedelta
 
+# The harness (same folder) owns the list of the suite's addons.
+from harness import ADDONS
+
 DEMO_DB = "fm_demo"
 URL = os.environ.get("FM_DEMO_URL", "http://localhost:8069")
-ADDONS = [
-    "flexi_loyalty",
-    "flexi_loyalty_pos",
-    "fm_marketing",
-    "fm_antiwaste",
-    "fm_antiwaste_pos",
-    "fm_click_collect",
-]
 # (who, login, password, where to go). Printed by ``make demo``.
 LOGINS = [
     ("Manager (admin)", "admin", "admin", "/odoo"),

@@ -4,9 +4,11 @@ customers, phone numbers are Algerian, compose runs the same script)."""
 
 import importlib.util
 import re
+import sys
 
 from conftest import ADDONS, ROOT
 
+sys.path.insert(0, str(ROOT / "scripts"))  # demo_data imports the harness
 SPEC = importlib.util.spec_from_file_location(
     "demo_data", ROOT / "scripts" / "demo_data.py"
 )

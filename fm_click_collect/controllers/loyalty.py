@@ -4,15 +4,14 @@ from odoo import _
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import Controller, request, route
 
+from .main import fm_cc_cart
+
 
 class FmClickCollectLoyaltyController(Controller):
     """Redeeming points in the website cart, with the code sent to the member."""
 
     def _fm_cart(self):
-        order_sudo = request.website.sale_get_order()
-        if not order_sudo:
-            raise NotFound()
-        return order_sudo
+        return fm_cc_cart()
 
     def _fm_loyalty_context(self, reward_id, csrf_token):
         if not request.validate_csrf(csrf_token):

@@ -79,12 +79,17 @@ class FmClickCollectPaymentPortal(PaymentPortal):
             _fm_cc_one_hold_per_visitor(sale_order)
 
 
+def fm_cc_cart():
+    """The visitor's own cart (sudo, as website_sale gives it), or 404."""
+    order_sudo = request.website.sale_get_order()
+    if not order_sudo:
+        raise NotFound()
+    return order_sudo
+
+
 class FmClickCollectController(Controller):
     def _fm_cart(self):
-        order_sudo = request.website.sale_get_order()
-        if not order_sudo:
-            raise NotFound()
-        return order_sudo
+        return fm_cc_cart()
 
     @route("/fm_click_collect/slots", type="json", auth="public", website=True)
     def fm_cc_slots(self):
