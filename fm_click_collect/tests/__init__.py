@@ -1,6 +1,7 @@
 from . import (
     test_backoffice,
     test_concurrency,
+    test_customer_journey,
     test_handover,
     test_slot_booking,
     test_slot_hold,

@@ -1,0 +1,188 @@
+import { registry } from "@web/core/registry";
+
+/*
+ * Journey of a web customer, in French, in two parts (test_customer_journey.py
+ * sets the shop up, credits the points between the parts and checks the order,
+ * the payment and the points on the server):
+ *
+ * 1. From the shop to today's anti-waste offers, a marked-down salad in the
+ *    cart, then she joins the loyalty programme from her account.
+ * 2. Back to her cart: she asks for a code by SMS, redeems a reward with it,
+ *    picks the post office and a slot, pays at pickup and reads the
+ *    confirmation (discount, point, slot, pickup code).
+ *
+ * Selectors avoid the interface texts (the site is in French); product,
+ * reward and point names come from the test data.
+ */
+
+const offer = ".o_fm_antigaspi_offer:has(a:contains('Salade niçoise'))";
+
+registry.category("web_tour.tours").add("fm_click_collect_customer_journey_join", {
+    url: "/shop",
+    steps: () => [
+        {
+            content: "The shop points to today's anti-waste offers",
+            trigger: ".o_fm_antigaspi_banner",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The salad is offered at its reduced price",
+            trigger: `${offer} .o_fm_antigaspi_price:contains(/700[,.]00/)`,
+        },
+        {
+            content: "Add the salad to the cart",
+            trigger: `${offer} .o_fm_antigaspi_add`,
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The cart holds the salad at the reduced price",
+            trigger: "#cart_products .o_cart_product:contains('Salade niçoise'):contains(/700[,.]00/)",
+        },
+        {
+            content: "Not a member yet: no points to use in the cart",
+            trigger: "#cart_products:not(:has(.fm_cc_redeem))",
+        },
+        {
+            content: "She opens her loyalty page in her account",
+            trigger: "body",
+            run() {
+                window.location.assign("/my/loyalty");
+            },
+            expectUnloadPage: true,
+        },
+        {
+            content: "She accepts the terms of the programme",
+            trigger: ".o_flexi_loyalty_join:contains('Fidélité Traiteur') input[name='consent']",
+            run: "click",
+        },
+        {
+            content: "... and joins",
+            trigger: ".o_flexi_loyalty_join:contains('Fidélité Traiteur') button[type='submit']",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Her membership is shown",
+            trigger: ".o_flexi_loyalty_member",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("fm_click_collect_customer_journey_redeem", {
+    url: "/shop/cart",
+    steps: () => [
+        {
+            content: "Her cart still holds the salad, and her points are shown",
+            trigger: "#cart_products .o_cart_product:contains('Salade niçoise')",
+        },
+        {
+            trigger: "#fm_cc_loyalty [name='fm_cc_balance']:contains(/^300$/)",
+        },
+        {
+            content: "Ask for a code by SMS",
+            trigger: ".fm_cc_redeem button[name='fm_cc_request_code']",
+            run: "click",
+        },
+        {
+            content: "The page says where the code went",
+            trigger: ".fm_cc_redeem [name='fm_cc_loyalty_message'].text-success:not(:empty)",
+        },
+        {
+            content: "Type the code received by SMS",
+            trigger: ".fm_cc_redeem input[name='fm_cc_code']",
+            run: "edit 424242",
+        },
+        {
+            content: "Use the points",
+            trigger: ".fm_cc_redeem button[name='fm_cc_redeem']",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The reward is in the cart, the points are spent",
+            trigger: "#cart_products .o_cart_product:contains('Bon de 200')",
+        },
+        {
+            trigger: "#fm_cc_loyalty [name='fm_cc_balance']:contains(/^200$/)",
+        },
+        {
+            content: "Go to checkout",
+            trigger: 'a[href^="/shop/checkout"]',
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Choose pickup",
+            trigger: 'input[name="o_delivery_radio"][data-delivery-type="in_store"]',
+            run: "click",
+        },
+        {
+            content: "Pick the post office from our list",
+            trigger: '[name="fm_cc_point_list"]:not(.d-none) button[name="fm_cc_point"]:contains("Poste Ben Aknoun")',
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The post office is the pickup point",
+            trigger: 'b[name="o_pickup_location_name"]:contains("Poste Ben Aknoun")',
+        },
+        {
+            content: "Pick the first slot with places left (slots grouped by day)",
+            trigger: 'select[name="fm_cc_slot_id"]:has(optgroup option[data-fm-cc-status="free"]:not(:disabled))',
+            run(helpers) {
+                const option = this.anchor.querySelector(
+                    'optgroup option[data-fm-cc-status="free"]:not(:disabled)'
+                );
+                return helpers.select(option.value);
+            },
+        },
+        {
+            content: "The slot is saved",
+            trigger: 'select[name="fm_cc_slot_id"][data-fm-cc-slot-set="1"]',
+        },
+        {
+            content: "Confirm the order",
+            trigger: 'a[href^="/shop/confirm_order"]',
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The payment step repeats the point",
+            trigger: '#fm_cc_payment_pickup span[name="fm_cc_point"]:contains("Poste Ben Aknoun")',
+        },
+        {
+            content: "... and the reward is still deducted: 700 - 200",
+            trigger: "tr#order_total .oe_currency_value:contains(/^500[,.]00$/)",
+        },
+        {
+            content: "Pay at pickup",
+            trigger: 'input[name="o_payment_radio"][data-payment-method-code="pay_on_site"]',
+            run: "click",
+        },
+        {
+            trigger: 'button[name="o_payment_submit_button"]:enabled',
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The confirmation shows the point, the slot and the pickup code",
+            trigger: '#fm_cc_pickup_info span[name="fm_cc_point"]:contains("Poste Ben Aknoun")',
+        },
+        {
+            trigger: '#fm_cc_pickup_info span[name="fm_cc_slot"]:not(:empty)',
+        },
+        {
+            trigger: '#fm_cc_pickup_info span[name="fm_cc_code"]:contains(/\\w{4,}/)',
+        },
+        {
+            content: "... the total after the reward: 700 - 200",
+            trigger: "tr#order_total .oe_currency_value:contains(/^500[,.]00$/)",
+        },
+        {
+            content: "No more points to use on a placed order",
+            trigger: "body:not(:has(.fm_cc_redeem))",
+        },
+    ],
+});
