@@ -3,13 +3,14 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import Command, fields
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.sms.tests.common import MockSMS
 
 from .common import FmClickCollectCommon
 
 KNOWN_CODE = "424242"
+PICKUP_CODE = "M7KP4X"
 
 
 @tagged("post_install", "-at_install")
@@ -85,6 +86,7 @@ class TestCustomerJourney(FmClickCollectCommon, MockSMS):
             login="fmcc_karima",
             name="Karima Vendeuse",
             groups="sales_team.group_sale_salesman",
+            lang="fr_FR",
         )
         # A salad (1,000 DA) with 3 units expiring tomorrow: -30 % today.
         cls.salad = cls.env["product.product"].create(
@@ -151,27 +153,17 @@ class TestCustomerJourney(FmClickCollectCommon, MockSMS):
 
     def _staff_hands_over(self, order):
         """The salesman marks the order ready, then hands it over with the
-        customer's pickup code, paid cash."""
+        customer's pickup code, paid cash (back-office tour)."""
         with self.mockSMSGateway():
-            order.with_user(self.salesman).action_fm_cc_ready()
-        self.assertEqual(order.fm_cc_state, "ready")
+            self.start_tour(
+                f"/odoo/sales/{order.id}",
+                "fm_click_collect_customer_journey_handover",
+                login=self.salesman.login,
+            )
         ready_sms = self.env["sms.sms"].search(
-            [
-                ("number", "=", "+213550123456"),
-                ("body", "ilike", order.fm_cc_pickup_code),
-            ]
+            [("number", "=", "+213550123456"), ("body", "ilike", PICKUP_CODE)]
         )
-        self.assertTrue(ready_sms)
-        action = order.with_user(self.salesman).action_fm_cc_collect()
-        form = Form(
-            self.env["fm.click_collect.collect.wizard"]
-            .with_user(self.salesman)
-            .with_context(action["context"])
-        )
-        form.code = order.fm_cc_pickup_code
-        self.assertAlmostEqual(form.amount_due, 500.0)
-        self.assertEqual(form.journal_id, self.cash_journal)
-        form.save().action_collect()
+        self.assertTrue(ready_sms, "The customer got her pickup code by SMS.")
 
     def test_web_customer_journey_to_the_handover(self):
         if not self.antiwaste:
@@ -181,6 +173,10 @@ class TestCustomerJourney(FmClickCollectCommon, MockSMS):
             patch(
                 "odoo.addons.flexi_loyalty.tools.otp.generate_code",
                 return_value=KNOWN_CODE,
+            ),
+            patch(
+                "odoo.addons.fm_click_collect.tools.slots.new_pickup_code",
+                return_value=PICKUP_CODE,
             ),
             self.mockSMSGateway(),
         ):
@@ -220,6 +216,7 @@ class TestCustomerJourney(FmClickCollectCommon, MockSMS):
         self.assertTrue(order.fm_cc_slot_booked)
         self.assertEqual(order.fm_cc_state, "to_prepare")
         self.assertFalse(order.fm_cc_paid)
+        self.assertEqual(order.fm_cc_pickup_code, PICKUP_CODE)
         self.assertEqual(self._ledger(member, "redeem").mapped("points"), [-100])
 
         # 3. Staff: ready (the customer gets her pickup code by SMS), handover.

@@ -186,3 +186,53 @@ registry.category("web_tour.tours").add("fm_click_collect_customer_journey_redee
         },
     ],
 });
+
+/*
+ * 3. At the post office counter, the salesman opens the order: "Ready" (the
+ *    customer gets an SMS), then "Hand Over" with the code the customer
+ *    reads out (the test makes it known: M7KP4X) and the cash for 500 DA.
+ */
+registry.category("web_tour.tours").add("fm_click_collect_customer_journey_handover", {
+    steps: () => [
+        {
+            content: "The order is prepared: mark it ready",
+            trigger: '.o_form_view .o_form_statusbar button[name="action_fm_cc_ready"]',
+            run: "click",
+        },
+        {
+            content: "Staff are told how the customer was notified",
+            trigger: ".o_notification:not(:empty)",
+        },
+        {
+            content: "Once ready, only the handover is left",
+            trigger:
+                '.o_form_view .o_form_statusbar:not(:has(button[name="action_fm_cc_ready"])) button[name="action_fm_cc_collect"]',
+            run: "click",
+        },
+        {
+            content: "The wizard shows the amount to collect: 500 DA",
+            trigger: '.modal div[name="amount_due"]:contains(/500[,.]00/)',
+        },
+        {
+            content: "Type the code the customer reads out (lower case and spaces are fine)",
+            trigger: '.modal div[name="code"] input',
+            run: "edit m7k p4x",
+        },
+        {
+            content: "Paid in cash (the cash journal is proposed)",
+            trigger: '.modal div[name="journal_id"] input:value(/\\w/)',
+        },
+        {
+            trigger: '.modal button[name="action_collect"]',
+            run: "click",
+        },
+        {
+            content: "The order left: nothing more to do on it",
+            trigger:
+                '.o_form_view .o_form_statusbar:not(:has(button[name="action_fm_cc_collect"])):not(:has(button[name="action_fm_cc_ready"]))',
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+    ],
+});
