@@ -181,6 +181,15 @@ registry.category("web_tour.tours").add("fm_click_collect_customer_journey_redee
             trigger: "tr#order_total .oe_currency_value:contains(/^500[,.]00$/)",
         },
         {
+            content: "Open the order summary",
+            trigger: "#o_wsale_total_accordion_item .accordion-button",
+            run: "click",
+        },
+        {
+            content: "... it lists the reward paid with her points",
+            trigger: "#o_wsale_accordion_item.show #cart_products tr:contains('Bon de 200')",
+        },
+        {
             content: "No more points to use on a placed order",
             trigger: "body:not(:has(.fm_cc_redeem))",
         },
