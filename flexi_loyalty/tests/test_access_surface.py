@@ -443,6 +443,11 @@ ALLOWED_SURFACE = {
                 "order_id",
             ],
         },
+        "product.pricelist": {
+            "methods": [
+                "create",
+            ],
+        },
         "res.partner": {
             "methods": [
                 "action_view_flexi_loyalty",
@@ -583,6 +588,11 @@ ALLOWED_SURFACE = {
                 "order_id",
             ],
         },
+        "product.pricelist": {
+            "methods": [
+                "create",
+            ],
+        },
         "res.partner": {
             "methods": [
                 "action_view_flexi_loyalty",
@@ -623,6 +633,11 @@ ALLOWED_SURFACE = {
             "methods": [
                 "create",
                 "write",
+            ],
+        },
+        "product.pricelist": {
+            "methods": [
+                "create",
             ],
         },
         "res.partner": {
@@ -821,6 +836,11 @@ ALLOWED_SURFACE = {
                 "fm_antiwaste_remaining",
             ],
         },
+        "product.pricelist": {
+            "methods": [
+                "create",
+            ],
+        },
         "res.partner": {
             "methods": [
                 "action_view_flexi_loyalty",
@@ -828,6 +848,11 @@ ALLOWED_SURFACE = {
         },
     },
     "public": {
+        "product.pricelist": {
+            "methods": [
+                "create",
+            ],
+        },
         "res.partner": {
             "methods": [
                 "action_view_flexi_loyalty",
@@ -1004,6 +1029,11 @@ ALLOWED_SURFACE = {
                 "write",
             ],
         },
+        "product.pricelist": {
+            "methods": [
+                "create",
+            ],
+        },
         "res.partner": {
             "methods": [
                 "action_view_flexi_loyalty",
@@ -1036,13 +1066,11 @@ ALLOWED_SURFACE = {
             ],
         },
         "sale.order.line": {
-            "create": [],
             "methods": [
                 "create",
                 "unlink",
                 "write",
             ],
-            "write": [],
         },
     },
 }
