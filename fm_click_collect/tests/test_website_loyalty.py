@@ -409,6 +409,24 @@ class TestWebsiteLoyalty(FmClickCollectCommon, MockSMS):
         self.assertNotIn("fm_cc_points_preview", page)
         self.assertNotIn("This order earns", page)
 
+    def test_a_customer_not_yet_member_is_invited_to_join_from_the_cart(self):
+        cart = self._cart_of(self.karim)
+        self._login_with_cart(self.karim, cart)
+        page = self.url_open("/shop/cart").text
+        self.assertIn('id="fm_cc_loyalty_join"', page)
+        self.assertIn('href="/my/loyalty"', page)
+        self.assertIn("Fidélité Traiteur", page)
+        self.assertNotIn("fm_cc_redeem", page)
+        # A member sees her balance and rewards instead.
+        self._login_with_cart(self.amina, self._cart_of(self.amina))
+        page = self.url_open("/shop/cart").text
+        self.assertNotIn('id="fm_cc_loyalty_join"', page)
+        self.assertIn("fm_cc_redeem", page)
+        # No invitation once the program has ended.
+        self.program.active = False
+        self._login_with_cart(self.karim, cart)
+        self.assertNotIn('id="fm_cc_loyalty_join"', self.url_open("/shop/cart").text)
+
     # ------------------------------------------------------------ the code
 
     def test_send_me_a_code_says_where_it_went_in_words_for_the_website(self):
