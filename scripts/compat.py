@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""``make test-compat``: Odoo's own tests still pass with our addons installed.
+
+1. One database (throwaway cluster of the harness, demo data on) with our
+   addons *and* the Odoo apps a shop installs next to them; the post-install
+   tests of the Odoo modules whose models, views, routes or front-end we
+   extend run there, Chromium tours included.
+2. The tests that failed are run once more in the same database: a tour that
+   timed out once on a busy machine is not a breakage.
+3. Those still failing run in a control database with the same Odoo modules
+   but none of ours. Failing there too: upstream's, listed and not counted.
+   Passing there: broken by us, printed by id, and the run fails.
+
+The control only ever needs the tests that failed with our addons (the only
+ones whose verdict it can change), so a clean run builds one database. Control
+verdicts are cached per Odoo version in ``.compat-cache/`` when it does run.
+
+The last line is the summary: ``N passed, M failed`` (M = tests we break).
+"""
+
+import argparse
+import ast
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import harness
+from harness import ROOT, say
+
+# Odoo apps a shop installs next to ours (their post-install tests must see
+# our addons): the loyalty bridges, pickup in store, lots with dates.
+COMPAT_APPS = [
+    "sale_loyalty",
+    "pos_loyalty",
+    "website_sale_loyalty",
+    "website_sale_collect",
+    "product_expiry",
+]
+# Odoo modules whose post-install tests run: every module we extend.
+COMPAT_MODULES = [
+    "sale",
+    "sale_loyalty",
+    "loyalty",
+    "website_sale",
+    "website_sale_collect",
+    "website_sale_loyalty",
+    "point_of_sale",
+    "pos_loyalty",
+    "sale_stock",
+    "product_expiry",
+    "sms",
+    "portal",
+]
+# Classes left out, each with its reason (README, "Odoo's own tests").
+COMPAT_EXCLUDED = {}
+CACHE_DIR = ROOT / ".compat-cache"
+
+# "ERROR db odoo.addons.sale.tests.test_x: FAIL: TestClass.test_method"
+# "ERROR db odoo.addons.sale.tests.test_x: ERROR: Subtest TestClass.test_m (i=1)"
+# "ERROR db unittest.suite: ERROR: setUpClass (odoo.addons.sale.tests.x.TestClass)"
+FAILURE = re.compile(
+    r"^\S+ \S+ \d+ ERROR \S+ (?P<logger>[\w.]+): (?:FAIL|ERROR): (?P<desc>.*)$"
+)
+RESULT = re.compile(
+    r"odoo\.tests\.result: (?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) "
+    r"of (?P<run>\d+) tests"
+)
+SKIPPED = re.compile(
+    r" INFO \S+ odoo\.addons\.(?P<module>\w+)\.\S+: skipped (?P<what>.*)"
+)
+STATS = re.compile(
+    r"odoo\.tests\.stats: (?P<module>\w+): (?P<n>\d+) tests (?P<s>[\d.]+)s"
+)
+
+
+def test_key(logger, desc):
+    """``module:Class.method`` (or ``module:Class`` for a class-level error)."""
+    match = re.match(r"(?:\w+) \(odoo\.addons\.(\w+)\.[\w.]*\.(\w+)\)", desc)
+    if match:  # setUpClass / tearDownClass of a whole class
+        return f"{match.group(1)}:{match.group(2)}"
+    module = re.match(r"odoo\.addons\.(\w+)\.", logger)
+    desc = desc.removeprefix("Subtest ").split(" ", 1)[0]
+    return f"{module.group(1) if module else '?'}:{desc}"
+
+
+def tag_of(key):
+    module, name = key.split(":", 1)
+    return f"post_install/{module}:{name}"
+
+
+def parse(log_path):
+    """Failing test keys, tests run, skipped tests, per-module stats."""
+    failed, run, skipped, stats = set(), None, [], {}
+    for line in Path(log_path).read_text(errors="replace").splitlines():
+        if m := FAILURE.match(line):
+            failed.add(test_key(m.group("logger"), m.group("desc")))
+        elif m := RESULT.search(line):
+            if "when loading database" in line:
+                run = int(m.group("run"))
+        elif m := SKIPPED.search(line):
+            skipped.append(f"{m.group('module')}: {m.group('what')[:160]}")
+        elif m := STATS.search(line):
+            stats[m.group("module")] = (int(m.group("n")), float(m.group("s")))
+    return failed, run, skipped, stats
+
+
+def odoo_dependencies(addons):
+    """The Odoo modules our addons depend on (ours left out)."""
+    deps = set()
+    for addon in addons:
+        manifest = ast.literal_eval((ROOT / addon / "__manifest__.py").read_text())
+        deps.update(d for d in manifest.get("depends", []) if d not in addons)
+    return sorted(deps)
+
+
+def run(odoo_cmd, server, db, log_path, tags, install=None):
+    """Install ``install`` (when given) into ``db``, run the tagged tests."""
+    cmd = [
+        *odoo_cmd,
+        f"--addons-path={harness.addons_path(odoo_cmd)}",
+        "-d",
+        db,
+        *harness.db_cli(server),
+        *(["-i", ",".join(install)] if install else []),
+        "--stop-after-init",
+        "--http-interface=127.0.0.1",
+        f"--http-port={harness.free_port()}",
+        "--max-cron-threads=0",
+        "--log-level=info",
+        "--test-enable",
+        f"--test-tags={tags}",
+    ]
+    started = time.monotonic()
+    with open(log_path, "w") as log:
+        rc = subprocess.call(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    return rc, time.monotonic() - started
+
+
+def selection_tags():
+    tags = [f"post_install/{module}" for module in COMPAT_MODULES]
+    tags += [f"-/{key}" for key in COMPAT_EXCLUDED]
+    return ",".join(tags)
+
+
+def cache_path():
+    code = "import odoo.release as r;print(r.version)"
+    version = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True
+    ).stdout.strip()
+    return CACHE_DIR / f"control-{version or 'unknown'}.json"
+
+
+def control_verdicts(odoo_cmd, server, keys, logs, use_cache):
+    """{key: True if it fails without our addons too}."""
+    path = cache_path()
+    cached = json.loads(path.read_text()) if use_cache and path.exists() else {}
+    todo = sorted(k for k in keys if k not in cached)
+    if todo:
+        install = sorted(set(odoo_dependencies(harness.ADDONS)) | set(COMPAT_APPS))
+        db = harness.unique_db(server, "compat_control")
+        log = logs / "control.log"
+        say(f"== control: {len(todo)} test(s) in a database without our addons")
+        rc, secs = run(
+            odoo_cmd, server, db, log, ",".join(map(tag_of, todo)), install=install
+        )
+        failed, ran, _skipped, _stats = parse(log)
+        say(f"   control run: {ran} test(s) in {secs:.0f} s (rc={rc}, log {log})")
+        if ran is None:
+            raise SystemExit(f"!! the control database could not be built, see {log}")
+        for key in todo:
+            cls = key.split(".", 1)[0]
+            cached[key] = key in failed or cls in failed
+        CACHE_DIR.mkdir(exist_ok=True)
+        path.write_text(json.dumps(cached, indent=1, sort_keys=True))
+    return {key: cached[key] for key in keys}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--tags", default="", help="Odoo --test-tags instead of the whole selection"
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="ignore the cached control verdicts"
+    )
+    parser.add_argument("--logs", default="", help="keep the logs in this folder")
+    args = parser.parse_args()
+    odoo_cmd = harness.odoo_command()
+    if odoo_cmd is None:
+        say("Odoo compatibility suite SKIPPED: Odoo 18 not installed")
+        say("0 passed, 0 failed, 1 skipped")
+        return 0
+    if not shutil.which("chromium") and not shutil.which("chromium-browser"):
+        # Odoo would skip every tour, and a skipped tour proves nothing.
+        say("!! Chromium not found: install it (apt-get install chromium).")
+        return 1
+    logs = Path(args.logs or tempfile.mkdtemp(prefix="fm-compat-"))
+    logs.mkdir(parents=True, exist_ok=True)
+    tags = args.tags or selection_tags()
+    install = harness.ADDONS + COMPAT_APPS
+    started = time.monotonic()
+    with harness.database_server() as server:
+        db = harness.unique_db(server, "compat")
+        say(f"== Odoo: {', '.join(install)} into fresh database {db!r}")
+        say(f"   post-install tests of {', '.join(COMPAT_MODULES)} (logs in {logs})")
+        rc, secs = run(odoo_cmd, server, db, logs / "ours.log", tags, install)
+        failed, ran, skipped, stats = parse(logs / "ours.log")
+        if ran is None:
+            say(f"!! Odoo ended (rc={rc}) without a test report; see {logs}/ours.log")
+            say("0 passed, 1 failed")
+            return 1
+        say(f"   {ran} test(s) in {secs:.0f} s, {len(failed)} failing")
+        for module, (count, seconds) in sorted(stats.items()):
+            say(f"   {module:<22} {count:>4} tests {seconds:>7.0f} s")
+        if failed:
+            say(f"== again, same database: {len(failed)} failing test(s)")
+            rc2, secs = run(
+                odoo_cmd, server, db, logs / "again.log", ",".join(map(tag_of, failed))
+            )
+            again, ran2, _s, _st = parse(logs / "again.log")
+            if ran2 is None:
+                say(f"!! rerun ended (rc={rc2}) without a report; see {logs}")
+                again = failed
+            flaky = {
+                k for k in failed if k not in again and k.split(".")[0] not in again
+            }
+            for key in sorted(flaky):
+                say(f"   passed the second time (flaky, not counted): {key}")
+            failed -= flaky
+        verdicts = (
+            control_verdicts(odoo_cmd, server, failed, logs, not args.no_cache)
+            if failed
+            else {}
+        )
+    upstream = sorted(k for k, v in verdicts.items() if v)
+    broken = sorted(k for k, v in verdicts.items() if not v)
+    for key in upstream:
+        say(f"   fails without our addons too (upstream, not counted): {key}")
+    for key in broken:
+        say(f"!! BROKEN by our addons: {key}")
+    if skipped:
+        say(f"   {len(skipped)} skipped by Odoo itself:")
+        for line in skipped:
+            say(f"     {line}")
+    say(f"== test-compat took {(time.monotonic() - started) / 60:.1f} min")
+    counts = harness.Counts(
+        ran - len(skipped) - len(upstream) - len(broken), len(broken), len(skipped)
+    )
+    say(counts.line())
+    return 1 if broken else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""How ``make test-compat`` reads Odoo's log: which of Odoo's tests failed."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+
+import compat
+
+HEAD = "2026-12-03 23:03:40,541 4807"
+SALE = "odoo.addons.sale.tests.test_sale_order"
+LINES = [
+    f"{HEAD} INFO db {SALE}: Starting TestSaleOrder.test_a ...",
+    f"{HEAD} ERROR db {SALE}: FAIL: TestSaleOrder.test_a",
+    "Traceback (most recent call last):",
+    "AssertionError: 1 != 2",
+    f"{HEAD} ERROR db odoo.addons.website_sale.tests.x: ERROR: "
+    "Subtest TestX.test_b (i=3)",
+    f"{HEAD} ERROR db unittest.suite: ERROR: setUpClass "
+    "(odoo.addons.pos_loyalty.tests.test_frontend.TestUi)",
+    f"{HEAD} ERROR db {SALE}: a log line, not a test",
+    f"{HEAD} INFO db odoo.addons.sms.tests.test_y: skipped TestY.test_c : no gateway",
+    f"{HEAD} INFO db odoo.tests.stats: sale: 254 tests 301.20s 51234 queries",
+    f"{HEAD} INFO db odoo.tests.result: 1 failed, 2 error(s) of 400 tests "
+    "when loading database 'db'",
+]
+LOG = "\n".join(LINES) + "\n"
+
+
+def test_failures_are_read_as_test_ids(tmp_path):
+    log = tmp_path / "ours.log"
+    log.write_text(LOG)
+    failed, ran, skipped, stats = compat.parse(log)
+    assert failed == {
+        "sale:TestSaleOrder.test_a",
+        "website_sale:TestX.test_b",
+        "pos_loyalty:TestUi",
+    }
+    assert ran == 400
+    assert skipped == ["sms: TestY.test_c : no gateway"]
+    assert stats == {"sale": (254, 301.2)}
+
+
+def test_failures_rerun_as_post_install_tags():
+    assert compat.tag_of("sale:TestSaleOrder.test_a") == (
+        "post_install/sale:TestSaleOrder.test_a"
+    )
+    assert compat.tag_of("pos_loyalty:TestUi") == "post_install/pos_loyalty:TestUi"
+
+
+def test_no_report_means_no_verdict(tmp_path):
+    log = tmp_path / "ours.log"
+    log.write_text(
+        f"{HEAD} CRITICAL compat odoo.service.server: Failed to initialize\n"
+    )
+    assert compat.parse(log)[1] is None
