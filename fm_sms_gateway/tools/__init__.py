@@ -1,0 +1,1 @@
+"""Rules of the SMS gateway that need no database (no Odoo import here)."""
