@@ -3,6 +3,7 @@ from . import (
     test_attacks,
     test_concurrency,
     test_expiry,
+    test_guarded_copy,
     test_ledger,
     test_ledger_property,
     test_money_state_machine,

@@ -15,11 +15,15 @@ class PosOrderLine(models.Model):
         "Anti-Waste Markdown",
         readonly=True,
         index="btree_not_null",
+        # A refund or a copy sells nothing reduced (and copying would be
+        # refused by the guard).
+        copy=False,
     )
     fm_antiwaste_qty = fields.Float(
         "Marked-Down Units",
         readonly=True,
         digits="Product Unit of Measure",
+        copy=False,
         help="Units of this line the server counted at the anti-waste price "
         "(the units left when the order reached it); the rest is full price.",
     )

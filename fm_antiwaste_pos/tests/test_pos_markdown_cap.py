@@ -62,6 +62,24 @@ class TestPosMarkdownCap(FmAntiwastePosCommon):
         )
         self.assertEqual(sale_line.price_unit, 100.0)
 
+    def test_back_office_refund_of_a_reduced_line_is_not_refused(self):
+        """Odoo's "Refund" button on a till order copies its lines: the copy
+        must not be refused, and the refund sells nothing reduced."""
+        session = self._open_session()
+        order = self._sync(
+            self._ui_order(
+                session, [self._line(self.salad, 2, 70.0, lot=self.lot)], "fm-ref"
+            )
+        )
+        self.assertEqual(order.lines.fm_antiwaste_qty, 2.0)
+        self.assertEqual(self.markdown.qty_remaining, 0.0)
+        action = order.with_user(self.pos_user).refund()
+        refund = self.env["pos.order"].browse(action["res_id"])
+        self.assertEqual(refund.lines.qty, -2.0)
+        self.assertEqual(refund.amount_total, -140.0)
+        self.assertFalse(refund.lines.fm_antiwaste_markdown_id)
+        self.assertEqual(refund.lines.fm_antiwaste_qty, 0.0)
+
     def test_deepest_step_is_charged_first_and_the_server_agrees(self):
         soon = self._fm_lot(self.salad, 2, hours=5)
         now = fields.Datetime.now()
