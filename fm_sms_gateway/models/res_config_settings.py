@@ -12,7 +12,9 @@ class ResConfigSettings(models.TransientModel):
     fm_sms_sender_id = fields.Char(
         related="company_id.fm_sms_sender_id", readonly=False
     )
-    fm_sms_currency_id = fields.Many2one(related="company_id.currency_id")
+    fm_sms_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="SMS Currency"
+    )
     fm_sms_segment_price = fields.Monetary(
         related="company_id.fm_sms_segment_price",
         currency_field="fm_sms_currency_id",

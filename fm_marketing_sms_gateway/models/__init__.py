@@ -1,0 +1,1 @@
+from . import fm_marketing_campaign, fm_marketing_trace, res_partner

@@ -1,0 +1,97 @@
+from urllib.parse import urlencode
+
+from odoo.tests import tagged
+
+from odoo.addons.fm_marketing.tests.common import NOW, FmMarketingCommon
+from odoo.addons.fm_sms_gateway.tests.common import SmsGatewayCase
+
+
+class CampaignSmsCase(SmsGatewayCase, FmMarketingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.fm_sms_segment_price = 4.5
+        # Messages queued by the demo data are not this test's business.
+        cls.env["sms.sms"].search([("state", "=", "outgoing")]).unlink()
+
+    def sent_bodies(self):
+        requests = self.provider.requests
+        return [r["body"].get("Body") or r["body"].get("msg") for r in requests]
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignCost(CampaignSmsCase):
+    def test_counters_name_the_character_that_forces_unicode(self):
+        campaign = self._campaign(body="Fête des mères : -10 %, {first_name} !")
+        self.assertEqual(campaign.sms_encoding, "ucs2")
+        self.assertIn("« ê »", campaign.sms_unicode_warning)
+        self.assertNotIn("è", campaign.sms_unicode_warning, "è is in the GSM table")
+        # The STOP line makes it longer than one Unicode SMS.
+        self.assertEqual(campaign.sms_segment_count, 2)
+        self.assertEqual(campaign.audience_count, 2)
+        self.assertEqual(campaign.sms_estimated_cost, 2 * 2 * 4.5)
+        campaign.sms_fold_gsm7 = True
+        self.assertEqual(campaign.sms_encoding, "gsm7")
+        self.assertFalse(campaign.sms_unicode_warning)
+        self.assertEqual(campaign.sms_segment_count, 1)
+        self.assertEqual(campaign.sms_estimated_cost, 1 * 2 * 4.5)
+
+    def test_arabic_campaign_costs_more_segments(self):
+        latin = self._campaign(body="Votre plat du jour vous attend, " * 3)
+        arabic = self._campaign(body="طبق اليوم في انتظارك، تعال اليوم " * 3)
+        self.assertEqual(latin.sms_encoding, "gsm7")
+        self.assertEqual(arabic.sms_encoding, "ucs2")
+        self.assertGreater(arabic.sms_segment_count, latin.sms_segment_count)
+        self.assertEqual(
+            latin.sms_char_count, latin._fm_sms_count(latin.get_sms_samples()).units
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignThroughProviders(CampaignSmsCase):
+    def run_campaign(self, campaign):
+        self._run(campaign, NOW)
+        self.env["sms.sms"]._process_queue()
+
+    def test_campaign_goes_out_through_twilio_and_counts_what_it_cost(self):
+        self.use_twilio()
+        campaign = self._campaign(body="Prête pour vous, {first_name} !")
+        campaign.sms_fold_gsm7 = True
+        self.run_campaign(campaign)
+        self.assertEqual(len(self.provider.requests), 2)
+        numbers = {r["body"]["To"] for r in self.provider.requests}
+        self.assertEqual(numbers, {"+213550123456", "+213661223344"})
+        for body in self.sent_bodies():
+            self.assertTrue(body.startswith("Prete pour vous, "), "folded")
+        traces = campaign.trace_ids
+        self.assertEqual(set(traces.mapped("state")), {"sent"})
+        self.assertEqual(campaign.sms_segments_sent, 2)
+        self.assertEqual(campaign.sms_cost_spent, 9.0)
+
+    def test_campaign_goes_out_through_the_http_provider(self):
+        self.use_http()
+        self.provider.answer(
+            (200, {"status": "ok", "data": {"id": "a1"}}),
+            (400, {"status": "error", "message": "Numero inconnu"}),
+        )
+        campaign = self._campaign()
+        self.run_campaign(campaign)
+        self.assertEqual(len(self.provider.requests), 2)
+        states = sorted(campaign.trace_ids.mapped("state"))
+        self.assertEqual(states, ["failed", "sent"])
+        self.assertEqual(campaign.sms_segments_sent, 1, "failed SMS cost nothing")
+
+    def test_stop_reply_withdraws_the_marketing_consent_and_start_gives_it_back(self):
+        self.use_http()
+        token = self.company.sudo().fm_sms_webhook_token
+        url = f"/fm_sms_gateway/{self.company.id}/inbound?" + urlencode(
+            {"token": token}
+        )
+        self.url_open(url, data={"from": "+213550123456", "text": "ARRET"})
+        self.assertFalse(self.amina.fm_marketing_sms_consent)
+        self.assertTrue(self.amina.phone_sanitized_blacklisted)
+        campaign = self._campaign()
+        self.assertEqual(campaign.audience_count, 1)
+        self.url_open(url, data={"from": "+213550123456", "text": "Start"})
+        self.amina.invalidate_recordset()
+        self.assertTrue(self.amina.fm_marketing_sms_consent)
