@@ -6,7 +6,7 @@
     "license": "LGPL-3",
     "author": "Fidelity Mart",
     "website": "https://github.com/fidelity-mart/odoo-addons",
-    "depends": ["website_sale_collect", "flexi_loyalty", "sms"],
+    "depends": ["website_sale_collect", "sms"],
     "data": [
         "security/fm_click_collect_security.xml",
         "security/ir.model.access.csv",
@@ -19,7 +19,6 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/website_sale_templates.xml",
-        "views/website_sale_loyalty_templates.xml",
         "views/fm_click_collect_menus.xml",
     ],
     "assets": {

@@ -38,7 +38,11 @@ ADDONS = [
     "fm_antiwaste",
     "fm_antiwaste_pos",
     "fm_click_collect",
+    "flexi_loyalty_website_sale",
 ]
+# Test-only addons (journeys across addons): tested and installed alone by
+# `make test` / `make test-install`, never in the demo, the load or the bench.
+TEST_ADDONS = ["test_fm_full"]
 ALLOWLIST = ROOT / "tests" / "odoo_log_allowlist.txt"
 # Benchmarks compare against Odoo's own modules in the same database.
 BENCH_EXTRA = ["sale_loyalty"]
@@ -456,7 +460,7 @@ def cmd_test(args):
     if odoo_cmd is None:
         say("Odoo suite SKIPPED: Odoo 18 not installed")
     else:
-        addons = args.addons.split(",") if args.addons else ADDONS
+        addons = args.addons.split(",") if args.addons else ADDONS + TEST_ADDONS
         total += odoo_suite(odoo_cmd, addons, args.tags, args.log)
     say(total.line())
     return 1 if total.failed else 0
@@ -469,7 +473,7 @@ def cmd_install(args):
         say("0 passed, 0 failed, 1 skipped")
         return 0
     allow, total = load_allowlist(), Counts()
-    addons = args.addons.split(",") if args.addons else ADDONS
+    addons = args.addons.split(",") if args.addons else ADDONS + TEST_ADDONS
     with database_server() as server:
         for addon in addons:
             log_path = Path(tempfile.gettempdir()) / f"fm-install-{addon}.log"

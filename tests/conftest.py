@@ -18,6 +18,8 @@ ADDONS = (
     "fm_antiwaste",
     "fm_antiwaste_pos",
     "fm_click_collect",
+    "flexi_loyalty_website_sale",
+    "test_fm_full",
 )
 
 

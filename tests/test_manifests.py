@@ -21,7 +21,17 @@ EXPECTED_DEPENDS = {
     "fm_marketing": {"flexi_loyalty", "sms", "phone_validation"},
     "fm_antiwaste": {"product_expiry", "sale_stock", "website_sale", "fm_marketing"},
     "fm_antiwaste_pos": {"fm_antiwaste", "point_of_sale"},
-    "fm_click_collect": {"website_sale_collect", "flexi_loyalty", "sms"},
+    "fm_click_collect": {"website_sale_collect", "sms"},
+    "flexi_loyalty_website_sale": {"flexi_loyalty", "website_sale"},
+    "test_fm_full": {
+        "flexi_loyalty",
+        "flexi_loyalty_pos",
+        "flexi_loyalty_website_sale",
+        "fm_marketing",
+        "fm_antiwaste",
+        "fm_antiwaste_pos",
+        "fm_click_collect",
+    },
 }
 REQUIRED_KEYS = {
     "name",

@@ -15,7 +15,9 @@ addons defines and every Odoo model they add fields or methods to:
       field shown on the form, for one);
     - its ``groups=`` are groups the user lacks;
     - ``flexi.loyalty.guarded.mixin`` refuses it: ``_flexi_guarded_fields``
-      are in neither list, ``_flexi_fixed_fields`` not in ``write``.
+      are in neither list, ``_flexi_fixed_fields`` not in ``write``;
+      likewise ``_fm_cc_guarded_fields``, the pickup flow's own guard on
+      ``sale.order`` (``fm_click_collect`` does not depend on loyalty).
 
     Nothing else excuses a field. ``readonly=True`` only locks the form: the
     ORM takes the value. A stored computed field without inverse counts too:
@@ -73,6 +75,7 @@ SUITE = frozenset(
         "fm_antiwaste",
         "fm_antiwaste_pos",
         "fm_click_collect",
+        "flexi_loyalty_website_sale",
     }
 )
 GUARDED_MIXIN = "flexi.loyalty.guarded.mixin"
@@ -1183,6 +1186,7 @@ class TestAccessSurface(TransactionCase):
             refused.update(model._flexi_guarded())
             if kind == "write":
                 refused.update(model._flexi_guarded("_flexi_fixed_fields"))
+        refused.update(getattr(model, "_fm_cc_guarded_fields", ()))
         return sorted(
             name
             for name in fnames

@@ -1,1 +1,1 @@
-from . import loyalty, main
+from . import main

@@ -5,7 +5,6 @@ from odoo import _
 from odoo.exceptions import UserError
 from odoo.http import Controller, request, route
 
-from odoo.addons.flexi_loyalty.tools.phone import normalize_phone
 from odoo.addons.website_sale.controllers.main import WebsiteSale
 from odoo.addons.website_sale.controllers.payment import PaymentPortal
 
@@ -27,11 +26,14 @@ class FmClickCollectWebsiteSale(WebsiteSale):
             country = request.env["res.country"].browse(
                 address_values.get("country_id") or []
             )
-            region = (country.code or "DZ").upper()
-            normalized = normalize_phone(phone, region)
+            # Odoo's phone formatting; without a country, the company's.
+            country = country or request.env.company.country_id
+            normalized = request.env["res.partner"]._phone_format(
+                number=phone, country=country, force_format="E164"
+            )
             if normalized:
                 address_values["phone"] = normalized
-            elif not _fm_cc_possible_phone(phone, region):
+            elif not _fm_cc_possible_phone(phone, (country.code or "").upper()):
                 invalid_fields.add("phone")
                 error_messages.append(_("This phone number is not valid."))
         return invalid_fields, missing_fields, error_messages
@@ -51,7 +53,7 @@ def _fm_cc_possible_phone(phone, region):
     """Whether ``phone`` could be a number of ``region`` (right length),
     even if no operator uses it."""
     try:
-        number = phonenumbers.parse(phone, region)
+        number = phonenumbers.parse(phone, region or None)
     except phonenumbers.NumberParseException:
         return False
     return phonenumbers.is_possible_number(number)

@@ -4,5 +4,4 @@ from . import (
     fm_click_collect_slot,
     res_config_settings,
     sale_order,
-    sale_order_loyalty,
 )

@@ -1,4 +1,6 @@
+import contextvars
 import json
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -10,6 +12,10 @@ from ..tools import slots as slot_rules
 # Written only by the slot's checks (``_fm_cc_write_place``), never by a caller.
 FM_CC_PLACE_FIELDS = ("fm_cc_hold_until", "fm_cc_slot_booked")
 
+# Set only by server code, for the duration of one call: nothing a client
+# sends (values, context, defaults) can turn it on.
+_FM_CC_TRUSTED = contextvars.ContextVar("fm_click_collect_trusted", default=False)
+
 FM_CC_STATES = [
     ("to_prepare", "To Prepare"),
     ("ready", "Ready"),
@@ -19,11 +25,12 @@ FM_CC_STATES = [
 
 
 class SaleOrder(models.Model):
-    _name = "sale.order"
-    _inherit = ["sale.order", "flexi.loyalty.guarded.mixin"]
+    _inherit = "sale.order"
     # The pickup status, its code and the hand-over trail follow the order's
-    # flow (confirmation, "ready", hand-over, no-show), never a typed value.
-    _flexi_guarded_fields = (
+    # flow (confirmation, "ready", hand-over, no-show), never a typed value:
+    # no create or write sets them, whoever calls, administrators included,
+    # outside of ``_fm_cc_trusted``.
+    _fm_cc_guarded_fields = (
         "fm_cc_state",
         "fm_cc_pickup_code",
         "fm_cc_collected_date",
@@ -103,16 +110,49 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        model = self
         for vals in vals_list:
             self._fm_cc_check_place_fields(vals)
-        return super().create(vals_list)
+            self._fm_cc_check_guarded(vals)
+        if not _FM_CC_TRUSTED.get():
+            # Defaults from the context would set the same fields behind
+            # the check's back.
+            keys = {f"default_{name}" for name in self._fm_cc_guarded_fields}
+            if keys & set(self.env.context):
+                model = self.with_context(
+                    {k: v for k, v in self.env.context.items() if k not in keys}
+                )
+        return super(SaleOrder, model).create(vals_list)
 
     def write(self, vals):
         self._fm_cc_check_place_fields(vals)
+        self._fm_cc_check_guarded(vals)
         if "fm_cc_slot_id" in vals and "fm_cc_hold_until" not in vals:
             # A hold belongs to its slot: it never follows the order elsewhere.
             vals = dict(vals, fm_cc_hold_until=False)
         return super().write(vals)
+
+    @api.model
+    def _fm_cc_check_guarded(self, vals):
+        touched = set(vals) & set(self._fm_cc_guarded_fields)
+        if touched and not _FM_CC_TRUSTED.get():
+            raise AccessError(
+                _(
+                    "%(fields)s of %(model)s follow the pickup flow: they are "
+                    "not set directly.",
+                    fields=", ".join(sorted(touched)),
+                    model=self._description,
+                )
+            )
+
+    @contextmanager
+    def _fm_cc_trusted(self):
+        """Let the server code inside the block set the guarded fields."""
+        token = _FM_CC_TRUSTED.set(True)
+        try:
+            yield
+        finally:
+            _FM_CC_TRUSTED.reset(token)
 
     @api.model
     def _fm_cc_check_place_fields(self, vals):
@@ -134,7 +174,7 @@ class SaleOrder(models.Model):
             vals = {"fm_cc_state": order.fm_cc_state or "to_prepare"}
             if not order.fm_cc_pickup_code:
                 vals["fm_cc_pickup_code"] = slot_rules.new_pickup_code()
-            with order._flexi_trusted():
+            with order._fm_cc_trusted():
                 order.write(vals)
         return super()._action_confirm()
 
@@ -146,47 +186,6 @@ class SaleOrder(models.Model):
             {"fm_cc_hold_until": False}
         )
         return res
-
-    def _cart_update(self, product_id, line_id=None, add_qty=0, set_qty=0, **kwargs):
-        reward_line = self._fm_cc_reward_line(line_id)
-        # The quantity asked for, read as website_sale reads it (a form post
-        # of /shop/cart/update sends text).
-        try:
-            set_number = float(set_qty or 0)
-        except (TypeError, ValueError):
-            set_number = 0.0
-        try:
-            add_number = float(add_qty or 0)
-        except (TypeError, ValueError):
-            add_number = 1.0
-        if set_number:
-            quantity = set_number
-        elif add_qty is not None:
-            quantity = reward_line.product_uom_qty + add_number
-        else:
-            quantity = 0
-        if reward_line and quantity > 0:
-            # A reward is worth the points it cost: its quantity does not
-            # change; removing it (quantity 0) gives the points back.
-            return {
-                "line_id": reward_line.id,
-                "quantity": reward_line.product_uom_qty,
-                "option_ids": [],
-                "warning": _("A reward cannot change quantity: remove it instead."),
-            }
-        res = super()._cart_update(
-            product_id, line_id=line_id, add_qty=add_qty, set_qty=set_qty, **kwargs
-        )
-        # Tier discounts follow the cart (flexi_loyalty has no website hook).
-        self._flexi_loyalty_sync_tier_discount()
-        return res
-
-    def _fm_cc_reward_line(self, line_id):
-        """The cart's reward or voucher line ``line_id``, if it is one."""
-        if not line_id:
-            return self.env["sale.order.line"]
-        line = self.order_line.filtered(lambda ln: ln.id == int(line_id))
-        return line if line and line._flexi_loyalty_is_reward() else line.browse()
 
     def _get_confirmation_template(self):
         if self.fm_cc_point_id:
@@ -528,7 +527,7 @@ class SaleOrder(models.Model):
         messages = []
         warn = False
         for order in self:
-            with order._flexi_trusted():
+            with order._fm_cc_trusted():
                 order.fm_cc_state = "ready"
             sms, email = order._fm_cc_notify_ready()
             warn = warn or not sms
@@ -620,7 +619,7 @@ class SaleOrder(models.Model):
         if not self.fm_cc_paid:
             self._fm_cc_pay_at_counter(journal)
         reason = (override_reason or "").strip()
-        with self._flexi_trusted():
+        with self._fm_cc_trusted():
             self.write(
                 {
                     "fm_cc_state": "collected",
@@ -744,7 +743,7 @@ class SaleOrder(models.Model):
             if order.locked:
                 order.action_unlock()
             order.with_context(disable_cancel_warning=True).action_cancel()
-            with order._flexi_trusted():
+            with order._fm_cc_trusted():
                 order.fm_cc_state = "no_show"
             template = self.env.ref(
                 "fm_click_collect.mail_template_fm_cc_no_show", raise_if_not_found=False

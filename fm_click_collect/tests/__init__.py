@@ -1,10 +1,8 @@
 from . import (
     test_backoffice,
     test_concurrency,
-    test_customer_journey,
     test_handover,
     test_slot_booking,
     test_slot_hold,
     test_website,
-    test_website_loyalty,
 )

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.flexi_loyalty.tests.common import TwoTransactionsMixin
+from .common import TwoTransactionsMixin
 
 
 @tagged("post_install", "-at_install")

@@ -6,12 +6,15 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.service.model import get_public_method
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.flexi_loyalty.tests.common import TwoTransactionsMixin
 from odoo.addons.sms.tests.common import MockSMS
 
-from .common import FmClickCollectCommon
+from .common import (
+    FmClickCollectCommon,
+    FmClickCollectPaymentCommon,
+    TwoTransactionsMixin,
+)
 
 
 @tagged("post_install", "-at_install")
@@ -122,87 +125,10 @@ class TestHandover(FmClickCollectCommon, MockSMS):
 
 
 @tagged("post_install", "-at_install")
-class TestHandoverPayment(FmClickCollectCommon, MockSMS):
+class TestHandoverPayment(FmClickCollectPaymentCommon, MockSMS):
     """Pay at pickup: the counter hands the goods over, then cashes in the
     total the handover screen shows, whatever each product's invoicing
     policy, lots and rewards."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.couscous = cls._create_product(
-            name="Couscous Royal", list_price=1799.0, invoice_policy="delivery"
-        )
-        cls.bread = cls._create_product(
-            name="Pain maison", list_price=7.35, invoice_policy="order"
-        )
-        cls.tajine = cls._create_product(
-            name="Tajine zitoune",
-            list_price=950.0,
-            invoice_policy="delivery",
-            tracking="lot",
-        )
-        stock = cls.warehouse.lot_stock_id
-        for product in (cls.couscous, cls.bread):
-            cls._add_product_qty_to_wh(product.id, 20, stock.id)
-        cls.lot = cls.env["stock.lot"].create(
-            {"name": "TAJ-0312", "product_id": cls.tajine.id}
-        )
-        cls.env["stock.quant"].with_context(inventory_mode=True).create(
-            {
-                "product_id": cls.tajine.id,
-                "location_id": stock.id,
-                "lot_id": cls.lot.id,
-                "inventory_quantity": 5,
-            }
-        ).action_apply_inventory()
-        cls.cashier = new_test_user(
-            cls.env,
-            login="fmcc_cashier",
-            name="Nadia Caissière",
-            groups="sales_team.group_sale_salesman_all_leads",
-        )
-
-    def _order_of(self, *product_qties):
-        order = self._cc_order(
-            order_line=[
-                Command.create({"product_id": product.id, "product_uom_qty": qty})
-                for product, qty in product_qties
-            ]
-        )
-        return order
-
-    def _hand_over(self, order, user=None, code=None):
-        """The cashier opens "Hand Over", types the code, keeps the cash
-        journal, clicks "Hand Over"; returns the amount the screen showed."""
-        Wizard = self.env["fm.click_collect.collect.wizard"]
-        if user:
-            Wizard = Wizard.with_user(user)
-        action = order.with_user(user or self.env.user).action_fm_cc_collect()
-        form = Form(Wizard.with_context(action["context"]))
-        form.code = code or order.fm_cc_pickup_code
-        shown = form.amount_due
-        wizard = form.save()
-        wizard.action_collect()
-        return shown, wizard
-
-    def _assert_collected_and_paid_in_full(self, order, shown):
-        self.assertEqual(order.fm_cc_state, "collected")
-        self.assertEqual(order.picking_ids.mapped("state"), ["done"])
-        self.assertTrue(order.fm_cc_paid)
-        self.assertEqual(order.fm_cc_payment_status, "Paid")
-        invoice = order.invoice_ids
-        self.assertEqual(len(invoice), 1)
-        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
-        self.assertAlmostEqual(shown, order.amount_total)
-        self.assertAlmostEqual(invoice.amount_total, shown)
-        payments = invoice._get_reconciled_payments()
-        self.assertAlmostEqual(sum(payments.mapped("amount")), shown)
-        self.assertEqual(
-            order.transaction_ids.filtered(lambda tx: tx.state == "pending"),
-            self.env["payment.transaction"],
-            "The portal no longer asks the customer to pay.",
-        )
 
     def test_mixed_invoicing_policies_are_paid_for_the_amount_shown(self):
         order = self._order_of((self.couscous, 1), (self.bread, 1))
@@ -244,40 +170,6 @@ class TestHandoverPayment(FmClickCollectCommon, MockSMS):
         self.assertEqual(order.fm_cc_state, "to_prepare")
         self.assertFalse(order.invoice_ids)
         self.assertNotEqual(order.picking_ids.state, "done")
-
-    def test_loyalty_reward_is_deducted_from_what_is_paid(self):
-        program = self.env["flexi.loyalty.program"].create(
-            {
-                "name": "Fidélité Traiteur",
-                "company_id": self.env.company.id,
-                "amount_per_point": 100.0,
-                "otp_required": False,
-            }
-        )
-        reward = self.env["flexi.loyalty.reward"].create(
-            {
-                "name": "Bon de 200",
-                "program_id": program.id,
-                "reward_type": "credit",
-                "points_cost": 100,
-                "credit_amount": 200.0,
-            }
-        )
-        member = self.env["flexi.loyalty.subscription"].create(
-            {"partner_id": self.partner.id, "program_id": program.id}
-        )
-        member._flexi_adjust(300, "Opening balance", move_type="bonus")
-        order = self._order_of((self.couscous, 1), (self.bread, 2))
-        goods = order.amount_total
-        order._flexi_loyalty_redeem(member, reward)
-        reward_line = order.order_line.filtered("flexi_loyalty_reward_id")
-        self.assertLess(reward_line.price_total, 0)
-        self.assertAlmostEqual(order.amount_total, goods - 200.0)
-        self._pay_on_site(order)
-        shown, _wizard = self._hand_over(order, user=self.cashier)
-        self.assertAlmostEqual(shown, goods - 200.0)
-        self._assert_collected_and_paid_in_full(order, shown)
-        self.assertIn(reward_line, order.invoice_ids.invoice_line_ids.sale_line_ids)
 
     def test_order_paid_online_is_not_invoiced_or_paid_again(self):
         order = self._order_of((self.couscous, 1), (self.bread, 1))
@@ -413,7 +305,7 @@ class TestHandoverConcurrency(TwoTransactionsMixin, TransactionCase):
             # The twin request has read the order before the first one ends.
             self.assertFalse(order2.fm_cc_state)
             order1._fm_cc_lock()
-            with order1._flexi_trusted():
+            with order1._fm_cc_trusted():
                 order1.write({"fm_cc_state": "collected"})
             env1.cr.commit()
             refused = self._refusal(

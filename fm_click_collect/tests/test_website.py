@@ -6,7 +6,7 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.http import root
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import FmClickCollectCommon
@@ -332,14 +332,6 @@ class TestWebsite(HttpCase, FmClickCollectCommon):
                 cart._set_pickup_location(json.dumps({"id": store_id}))
         self.assertEqual(cart.warehouse_id, other_store)
 
-    def test_loyalty_routes_refuse_another_customers_cart(self):
-        self.authenticate("admin", "admin")
-        response = self._json(
-            "/fm_click_collect/loyalty/request_code",
-            {"reward_id": 1, "csrf_token": "forged"},
-        )
-        self.assertIn("Forbidden", response.text)
-
     def test_foreign_slot_id_on_the_website_is_a_clear_error(self):
         order = self._create_in_store_delivery_order(
             order_line=[Command.create({"product_id": self.storable_product.id})]
@@ -352,3 +344,68 @@ class TestWebsite(HttpCase, FmClickCollectCommon):
         ).json()
         self.assertIn("does not belong", result["result"]["error"])
         self.assertFalse(order.fm_cc_slot_id)
+
+
+@tagged("post_install", "-at_install")
+class TestWebsiteOtherCustomer(HttpCase, FmClickCollectCommon):
+    """Amina (portal) picks up at the post office; Karim (portal, another
+    customer) tries her order and her cart."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.amina = new_test_user(
+            cls.env, login="amina", groups="base.group_portal", name="Amina Benali"
+        )
+        cls.karim = new_test_user(
+            cls.env, login="karim", groups="base.group_portal", name="Karim Haddad"
+        )
+
+    def _cart_of(self, user):
+        order = self._create_in_store_delivery_order(partner_id=user.partner_id.id)
+        order._set_pickup_location(json.dumps({"fm_point_id": self.post_point.id}))
+        return order
+
+    def test_another_customer_cannot_open_an_order_with_its_pickup_code(self):
+        order = self._cart_of(self.amina)
+        order._fm_cc_set_slot(self._free_slot(self.post_point))
+        self._pay_on_site(order)
+        self.assertTrue(order.fm_cc_pickup_code)
+        self.authenticate("karim", "karim")
+        for url in (
+            f"/my/orders/{order.id}",
+            f"/my/orders/{order.id}?access_token=forged",
+            f"/shop/confirmation?order_id={order.id}",
+        ):
+            page = self.url_open(url)
+            self.assertNotIn(order.fm_cc_pickup_code, page.text, url)
+            self.assertNotIn(order.name, page.text, url)
+        # Amina herself sees her code.
+        self.authenticate("amina", "amina")
+        page = self.url_open(f"/my/orders/{order.id}")
+        self.assertIn(order.fm_cc_pickup_code, page.text)
+
+    def test_customer_without_cart_cannot_set_a_slot_on_another_cart(self):
+        amina_cart = self._cart_of(self.amina)
+        slot = self._free_slot(self.post_point)
+        amina_cart._fm_cc_set_slot(slot)
+        other_slot = self.env["fm.click_collect.slot"].browse(
+            self.post_point._fm_available_slots()[1]["id"]
+        )
+        self.authenticate("karim", "karim")
+        response = self.url_open(
+            "/fm_click_collect/set_slot",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {"slot_id": other_slot.id},
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(
+            response.json()["error"]["data"]["name"], "werkzeug.exceptions.NotFound"
+        )
+        self.assertEqual(amina_cart.fm_cc_slot_id, slot)
+        self.assertEqual(amina_cart.partner_id, self.amina.partner_id)

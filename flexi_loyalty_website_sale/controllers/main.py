@@ -4,19 +4,21 @@ from odoo import _
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import Controller, request, route
 
-from .main import fm_cc_cart
 
-
-class FmClickCollectLoyaltyController(Controller):
+class FlexiLoyaltyWebsiteSaleController(Controller):
     """Redeeming points in the website cart, with the code sent to the member."""
 
-    def _fm_cart(self):
-        return fm_cc_cart()
+    def _flexi_cart(self):
+        """The visitor's own cart (sudo, as website_sale gives it), or 404."""
+        order_sudo = request.website.sale_get_order()
+        if not order_sudo:
+            raise NotFound()
+        return order_sudo
 
-    def _fm_loyalty_context(self, reward_id, csrf_token):
+    def _flexi_loyalty_context(self, reward_id, csrf_token):
         if not request.validate_csrf(csrf_token):
             raise Forbidden()
-        order_sudo = self._fm_cart()
+        order_sudo = self._flexi_cart()
         if order_sudo.partner_id != request.env.user.partner_id:
             raise Forbidden()
         try:
@@ -35,10 +37,13 @@ class FmClickCollectLoyaltyController(Controller):
         return order_sudo, reward, member
 
     @route(
-        "/fm_click_collect/loyalty/request_code", type="json", auth="user", website=True
+        "/flexi_loyalty_website_sale/request_code",
+        type="json",
+        auth="user",
+        website=True,
     )
-    def fm_cc_loyalty_request_code(self, reward_id, csrf_token=None):
-        order_sudo, reward, member = self._fm_loyalty_context(reward_id, csrf_token)
+    def flexi_loyalty_website_sale_request_code(self, reward_id, csrf_token=None):
+        order_sudo, reward, member = self._flexi_loyalty_context(reward_id, csrf_token)
         try:
             # A reward this cart cannot take (already applied, worth more
             # than the cart…) is refused before a code goes out.
@@ -56,9 +61,9 @@ class FmClickCollectLoyaltyController(Controller):
             "message": otp._flexi_sent_message(),
         }
 
-    @route("/fm_click_collect/loyalty/redeem", type="json", auth="user", website=True)
-    def fm_cc_loyalty_redeem(self, reward_id, code=None, csrf_token=None):
-        order_sudo, reward, member = self._fm_loyalty_context(reward_id, csrf_token)
+    @route("/flexi_loyalty_website_sale/redeem", type="json", auth="user", website=True)
+    def flexi_loyalty_website_sale_redeem(self, reward_id, code=None, csrf_token=None):
+        order_sudo, reward, member = self._flexi_loyalty_context(reward_id, csrf_token)
         Otp = request.env["flexi.loyalty.otp"].sudo()
         otp = Otp.search(
             [

@@ -1,7 +1,7 @@
 import { registry } from "@web/core/registry";
 
 /*
- * Journey of a web customer, in French, in two parts (test_customer_journey.py
+ * Journey of a web customer, in French, in two parts (test_customer_journey.py in test_fm_full
  * sets the shop up, credits the points between the parts and checks the order,
  * the payment and the points on the server):
  *
@@ -17,7 +17,7 @@ import { registry } from "@web/core/registry";
 
 const offer = ".o_fm_antigaspi_offer:has(a:contains('Salade niçoise'))";
 
-registry.category("web_tour.tours").add("fm_click_collect_customer_journey_join", {
+registry.category("web_tour.tours").add("test_fm_full_customer_journey_join", {
     url: "/shop",
     steps: () => [
         {
@@ -42,7 +42,7 @@ registry.category("web_tour.tours").add("fm_click_collect_customer_journey_join"
         },
         {
             content: "Not a member yet: no points to use in the cart",
-            trigger: "#cart_products:not(:has(.fm_cc_redeem))",
+            trigger: "#cart_products:not(:has(.flexi_loyalty_website_sale_redeem))",
         },
         {
             content: "She opens her loyalty page in her account",
@@ -70,7 +70,7 @@ registry.category("web_tour.tours").add("fm_click_collect_customer_journey_join"
     ],
 });
 
-registry.category("web_tour.tours").add("fm_click_collect_customer_journey_redeem", {
+registry.category("web_tour.tours").add("test_fm_full_customer_journey_redeem", {
     url: "/shop/cart",
     steps: () => [
         {
@@ -78,25 +78,25 @@ registry.category("web_tour.tours").add("fm_click_collect_customer_journey_redee
             trigger: "#cart_products .o_cart_product:contains('Salade niçoise')",
         },
         {
-            trigger: "#fm_cc_loyalty [name='fm_cc_balance']:contains(/^300$/)",
+            trigger: "#flexi_loyalty_website_sale_loyalty [name='flexi_loyalty_website_sale_balance']:contains(/^300$/)",
         },
         {
             content: "Ask for a code by SMS",
-            trigger: ".fm_cc_redeem button[name='fm_cc_request_code']",
+            trigger: ".flexi_loyalty_website_sale_redeem button[name='flexi_loyalty_website_sale_request_code']",
             run: "click",
         },
         {
             content: "The page says where the code went",
-            trigger: ".fm_cc_redeem [name='fm_cc_loyalty_message'].text-success:not(:empty)",
+            trigger: ".flexi_loyalty_website_sale_redeem [name='flexi_loyalty_website_sale_loyalty_message'].text-success:not(:empty)",
         },
         {
             content: "Type the code received by SMS",
-            trigger: ".fm_cc_redeem input[name='fm_cc_code']",
+            trigger: ".flexi_loyalty_website_sale_redeem input[name='flexi_loyalty_website_sale_code']",
             run: "edit 424242",
         },
         {
             content: "Use the points",
-            trigger: ".fm_cc_redeem button[name='fm_cc_redeem']",
+            trigger: ".flexi_loyalty_website_sale_redeem button[name='flexi_loyalty_website_sale_redeem']",
             run: "click",
             expectUnloadPage: true,
         },
@@ -105,7 +105,7 @@ registry.category("web_tour.tours").add("fm_click_collect_customer_journey_redee
             trigger: "#cart_products .o_cart_product:contains('Bon de 200')",
         },
         {
-            trigger: "#fm_cc_loyalty [name='fm_cc_balance']:contains(/^200$/)",
+            trigger: "#flexi_loyalty_website_sale_loyalty [name='flexi_loyalty_website_sale_balance']:contains(/^200$/)",
         },
         {
             content: "Go to checkout",
@@ -191,7 +191,7 @@ registry.category("web_tour.tours").add("fm_click_collect_customer_journey_redee
         },
         {
             content: "No more points to use on a placed order",
-            trigger: "body:not(:has(.fm_cc_redeem))",
+            trigger: "body:not(:has(.flexi_loyalty_website_sale_redeem))",
         },
     ],
 });
@@ -201,7 +201,7 @@ registry.category("web_tour.tours").add("fm_click_collect_customer_journey_redee
  *    customer gets an SMS), then "Hand Over" with the code the customer
  *    reads out (the test makes it known: M7KP4X) and the cash for 500 DA.
  */
-registry.category("web_tour.tours").add("fm_click_collect_customer_journey_handover", {
+registry.category("web_tour.tours").add("test_fm_full_customer_journey_handover", {
     steps: () => [
         {
             content: "The order is prepared: mark it ready",

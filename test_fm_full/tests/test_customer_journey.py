@@ -1,13 +1,11 @@
-import re
 from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.fm_click_collect.tests.common import FmClickCollectCommon
 from odoo.addons.sms.tests.common import MockSMS
-
-from .common import FmClickCollectCommon
 
 KNOWN_CODE = "424242"
 PICKUP_CODE = "M7KP4X"
@@ -23,17 +21,16 @@ class TestCustomerJourney(FmClickCollectCommon, MockSMS):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.antiwaste = bool(
-            cls.env["ir.module.module"].search_count(
-                [("name", "=", "fm_antiwaste"), ("state", "=", "installed")]
-            )
-        )
-        if not cls.antiwaste:
-            return
         # The shop in French.
         french = cls.env["res.lang"]._activate_lang("fr_FR")
         cls.env["ir.module.module"]._load_module_terms(
-            ["fm_click_collect", "flexi_loyalty", "fm_antiwaste"], ["fr_FR"]
+            [
+                "fm_click_collect",
+                "flexi_loyalty",
+                "flexi_loyalty_website_sale",
+                "fm_antiwaste",
+            ],
+            ["fr_FR"],
         )
         cls.website.write(
             {"language_ids": [Command.link(french.id)], "default_lang_id": french.id}
@@ -120,32 +117,6 @@ class TestCustomerJourney(FmClickCollectCommon, MockSMS):
             cls.env.company, now
         )
 
-    def test_add_to_cart_form_with_a_text_quantity(self):
-        """The plain "Add to cart" form (the anti-waste page's) posts its
-        quantity as text: the product lands in the cart, no server error."""
-        self.storable_product.write({"is_published": True, "website_published": True})
-        self.authenticate(None, None)
-        page = self.url_open("/shop/cart").text
-        token = re.search(r'csrf_token: "([^"]+)"', page).group(1)
-        response = self.url_open(
-            "/shop/cart/update",
-            data={
-                "csrf_token": token,
-                "product_id": self.storable_product.id,
-                "add_qty": "2",
-            },
-        )
-        self.assertEqual(response.status_code, 200)
-        order = self.env["sale.order"].search(
-            [("order_line.product_id", "=", self.storable_product.id)],
-            order="id desc",
-            limit=1,
-        )
-        line = order.order_line.filtered(
-            lambda ln: ln.product_id == self.storable_product
-        )
-        self.assertEqual(line.product_uom_qty, 2)
-
     def _ledger(self, member, move_type):
         return self.env["flexi.loyalty.ledger.line"].search(
             [("subscription_id", "=", member.id), ("move_type", "=", move_type)]
@@ -157,7 +128,7 @@ class TestCustomerJourney(FmClickCollectCommon, MockSMS):
         with self.mockSMSGateway():
             self.start_tour(
                 f"/odoo/sales/{order.id}",
-                "fm_click_collect_customer_journey_handover",
+                "test_fm_full_customer_journey_handover",
                 login=self.salesman.login,
             )
         ready_sms = self.env["sms.sms"].search(
@@ -166,8 +137,6 @@ class TestCustomerJourney(FmClickCollectCommon, MockSMS):
         self.assertTrue(ready_sms, "The customer got her pickup code by SMS.")
 
     def test_web_customer_journey_to_the_handover(self):
-        if not self.antiwaste:
-            self.skipTest("The anti-waste page comes with fm_antiwaste.")
         self.assertTrue(self.markdown)
         with (
             patch(
@@ -182,7 +151,7 @@ class TestCustomerJourney(FmClickCollectCommon, MockSMS):
         ):
             # 1. Anti-waste page, cart, joins the programme from her account.
             self.start_tour(
-                "/shop", "fm_click_collect_customer_journey_join", login="amina"
+                "/shop", "test_fm_full_customer_journey_join", login="amina"
             )
             member = self.env["flexi.loyalty.subscription"].search(
                 [("partner_id", "=", self.amina.partner_id.id)]
@@ -194,7 +163,7 @@ class TestCustomerJourney(FmClickCollectCommon, MockSMS):
 
             # 2. Redeems with the SMS code, pickup, pays at pickup.
             self.start_tour(
-                "/shop/cart", "fm_click_collect_customer_journey_redeem", login="amina"
+                "/shop/cart", "test_fm_full_customer_journey_redeem", login="amina"
             )
             code_sms = self.env["sms.sms"].search(
                 [("number", "=", "+213550123456"), ("body", "ilike", KNOWN_CODE)]

@@ -1,0 +1,1 @@
+from . import test_customer_journey, test_pickup_loyalty
