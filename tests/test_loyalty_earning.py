@@ -4,6 +4,9 @@ from decimal import Decimal
 
 import pytest
 from flexi_loyalty_tools.points import earning_points
+
+# Skipped as a whole without hypothesis (requirements-dev.txt).
+pytest.importorskip("hypothesis")
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

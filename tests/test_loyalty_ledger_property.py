@@ -7,6 +7,7 @@ points first. Points have one validity period, as in the product (18 months).
 
 from datetime import date, timedelta
 
+import pytest
 from flexi_loyalty_tools.fifo import (
     can_redeem,
     earliest_expiry_consumed,
@@ -16,6 +17,9 @@ from flexi_loyalty_tools.fifo import (
     spendable,
 )
 from flexi_loyalty_tools.points import points_for_amount, reversal_points
+
+# Skipped as a whole without hypothesis (requirements-dev.txt).
+pytest.importorskip("hypothesis")
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (

@@ -4,7 +4,7 @@ Money arrives as Odoo floats; every computation goes through ``Decimal`` so a
 customer never loses a point to binary float residue (300.0 / 100 is 3).
 """
 
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_FLOOR, Decimal, localcontext
 
 # Enough digits that products of amounts and multipliers are never rounded.
 _PRECISION = 60
@@ -104,15 +104,6 @@ def reversal_points(
         total_refunded = max(total_refunded, Decimal(0))
         kept = _floor(earned * (original - total_refunded) / original)
     return max(0, earned - kept - reversed_before)
-
-
-def round_money(amount, digits=2):
-    """Round half-up to ``digits`` decimals, as a float with no residue."""
-    quantum = Decimal(1).scaleb(-digits)
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        rounded = to_decimal(amount).quantize(quantum, rounding=ROUND_HALF_UP)
-    return float(rounded)
 
 
 def earning_points(lines, amount_per_point, multiplier=1, minimum_amount=0):

@@ -4,7 +4,6 @@ from datetime import date
 
 from .points import to_decimal
 
-PERIODS = ("lifetime", "rolling_12")
 BASES = ("orders", "amount", "points")
 
 

@@ -5,7 +5,7 @@ callers convert from and to UTC.
 """
 
 import calendar
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 
 def dormancy_cutoff(today, days):
@@ -17,11 +17,6 @@ def dormancy_cutoff(today, days):
     if days < 1:
         raise ValueError("dormancy needs at least one day")
     return today - timedelta(days=days)
-
-
-def is_dormant(last_order, today, days):
-    """True when ``last_order`` (a date) is at least ``days`` days old."""
-    return last_order is not None and last_order <= dormancy_cutoff(today, days)
 
 
 def birthday_keys(today):
@@ -38,13 +33,6 @@ def birthday_keys(today):
 def mmdd(month, day):
     """The integer 1231 for 31 December: how birthdays are stored and indexed."""
     return month * 100 + day
-
-
-def is_birthday(birth_date, today):
-    """True when ``today`` is the birthday of someone born on ``birth_date``."""
-    if birth_date is None:
-        return False
-    return (birth_date.month, birth_date.day) in birthday_keys(today)
 
 
 def in_quiet_hours(moment, start_hour, end_hour):
@@ -76,18 +64,3 @@ def frequency_cap_start(now, days):
     if not days or days <= 0:
         return None
     return now - timedelta(days=days)
-
-
-def capped(last_sent, now, days):
-    """True when a message sent at ``last_sent`` forbids another one ``now``."""
-    start = frequency_cap_start(now, days)
-    return start is not None and last_sent is not None and last_sent > start
-
-
-def age_in_days(day, today):
-    """Whole days between ``day`` and ``today`` (both dates)."""
-    if isinstance(day, datetime):
-        day = day.date()
-    if not isinstance(day, date):
-        raise TypeError("a date is expected")
-    return (today - day).days
