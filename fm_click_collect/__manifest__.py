@@ -29,6 +29,7 @@
             "fm_click_collect/static/tests/tours/**/*",
         ],
     },
+    "external_dependencies": {"python": ["phonenumbers"]},
     "development_status": "Alpha",
     "installable": True,
     "application": False,
