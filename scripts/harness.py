@@ -39,6 +39,8 @@ ADDONS = [
     "fm_antiwaste_pos",
     "fm_click_collect",
     "flexi_loyalty_website_sale",
+    "fm_sms_gateway",
+    "fm_marketing_sms_gateway",
 ]
 # Test-only addons (journeys across addons): tested and installed alone by
 # `make test` / `make test-install`, never in the demo, the load or the bench.

@@ -20,6 +20,8 @@ ADDONS = (
     "fm_click_collect",
     "flexi_loyalty_website_sale",
     "test_fm_full",
+    "fm_sms_gateway",
+    "fm_marketing_sms_gateway",
 )
 
 

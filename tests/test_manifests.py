@@ -23,6 +23,8 @@ EXPECTED_DEPENDS = {
     "fm_antiwaste_pos": {"fm_antiwaste", "point_of_sale"},
     "fm_click_collect": {"website_sale_collect", "sms"},
     "flexi_loyalty_website_sale": {"flexi_loyalty", "website_sale"},
+    "fm_sms_gateway": {"sms"},
+    "fm_marketing_sms_gateway": {"fm_marketing", "fm_sms_gateway"},
     "test_fm_full": {
         "flexi_loyalty",
         "flexi_loyalty_pos",
