@@ -306,7 +306,7 @@ class Redeem(Base):
 
         def tab():
             result = self.json(
-                "/fm_click_collect/loyalty/request_code",
+                "/flexi_loyalty_website_sale/request_code",
                 {"reward_id": reward, "csrf_token": csrf},
                 "redeem:request",
             )
@@ -314,7 +314,7 @@ class Redeem(Base):
                 return result
             _body, code = self.sms_code(number)
             return self.json(
-                "/fm_click_collect/loyalty/redeem",
+                "/flexi_loyalty_website_sale/redeem",
                 {"reward_id": reward, "code": code, "csrf_token": csrf},
                 "redeem:submit",
             )
@@ -345,7 +345,10 @@ class Till(Base):
         self.till = CONFIG["tills"][self.index % len(CONFIG["tills"])]
         self.uid = self.login(CONFIG["cashier_login"])["uid"]
         self.rng = random.Random(1000 + self.index)
-        members = sorted(CONFIG.get("till_members", {}).items())
+        members = sorted(
+            (int(partner), member)
+            for partner, member in CONFIG.get("till_members", {}).items()
+        )
         self.members = members[self.index :: len(CONFIG["tills"])]
 
     def call(self, model, method, args, group, kwargs=None):
