@@ -6,14 +6,12 @@
 #   make bench [BENCH=loyalty]                 benchmarks on a fresh database
 #   make demo [PERSIST=1] [PORT=8069]          the demo shop on http://localhost:8069
 #   make load [LOAD_ARGS=--duration=6m]        real servers under Locust (load/report/)
-#   make load [LOAD_ARGS=--duration=6m]        real servers under Locust (load/report/)
 PYTHON ?= python3
 ADDONS ?=
 TAGS ?=
 BENCH ?=
 PERSIST ?=
 PORT ?= 8069
-LOAD_ARGS ?=
 LOAD_ARGS ?=
 
 .PHONY: test test-install test-compat bench demo load lint
@@ -32,15 +30,6 @@ bench:
 
 demo:
 	$(PYTHON) scripts/harness.py demo --port $(PORT) $(if $(PERSIST),--persist)
-
-# Locust lives in its own virtualenv: Odoo's gevent and greenlet stay as they are.
-.venv-load/bin/locust: requirements-load.txt
-	$(PYTHON) -m venv .venv-load
-	.venv-load/bin/pip install -q -r requirements-load.txt
-	touch $@
-
-load: .venv-load/bin/locust
-	$(PYTHON) scripts/load.py $(LOAD_ARGS)
 
 # Locust lives in its own virtualenv: Odoo's gevent and greenlet stay as they are.
 .venv-load/bin/locust: requirements-load.txt
