@@ -64,10 +64,11 @@ class FmMarketingCampaign(models.Model):
     def _fm_unicode_warning(self, count):
         if not count.unicode_chars:
             return False
+        chars = ", ".join(f"« {char} »" for char in count.unicode_chars)
         return _(
             "%(chars)s cannot be sent in the GSM alphabet: the whole message "
             "goes in Unicode, 70 characters per SMS instead of 160.",
-            chars=", ".join(f"« {char} »" for char in count.unicode_chars),
+            chars=chars,
         )
 
     def _compute_sms_spent(self):

@@ -15,7 +15,7 @@ class CampaignSmsCase(SmsGatewayCase, FmMarketingCommon):
         cls.env["sms.sms"].search([("state", "=", "outgoing")]).unlink()
 
     def sent_bodies(self):
-        requests = self.provider.requests
+        requests = self.sms_provider.requests
         return [r["body"].get("Body") or r["body"].get("msg") for r in requests]
 
 
@@ -58,8 +58,8 @@ class TestCampaignThroughProviders(CampaignSmsCase):
         campaign = self._campaign(body="Prête pour vous, {first_name} !")
         campaign.sms_fold_gsm7 = True
         self.run_campaign(campaign)
-        self.assertEqual(len(self.provider.requests), 2)
-        numbers = {r["body"]["To"] for r in self.provider.requests}
+        self.assertEqual(len(self.sms_provider.requests), 2)
+        numbers = {r["body"]["To"] for r in self.sms_provider.requests}
         self.assertEqual(numbers, {"+213550123456", "+213661223344"})
         for body in self.sent_bodies():
             self.assertTrue(body.startswith("Prete pour vous, "), "folded")
@@ -70,13 +70,13 @@ class TestCampaignThroughProviders(CampaignSmsCase):
 
     def test_campaign_goes_out_through_the_http_provider(self):
         self.use_http()
-        self.provider.answer(
+        self.sms_provider.answer(
             (200, {"status": "ok", "data": {"id": "a1"}}),
             (400, {"status": "error", "message": "Numero inconnu"}),
         )
         campaign = self._campaign()
         self.run_campaign(campaign)
-        self.assertEqual(len(self.provider.requests), 2)
+        self.assertEqual(len(self.sms_provider.requests), 2)
         states = sorted(campaign.trace_ids.mapped("state"))
         self.assertEqual(states, ["failed", "sent"])
         self.assertEqual(campaign.sms_segments_sent, 1, "failed SMS cost nothing")

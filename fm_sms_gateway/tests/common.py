@@ -71,11 +71,11 @@ class SmsGatewayCase(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.provider = ProviderStandIn()
-        thread = threading.Thread(target=cls.provider.serve_forever, daemon=True)
+        cls.sms_provider = ProviderStandIn()
+        thread = threading.Thread(target=cls.sms_provider.serve_forever, daemon=True)
         thread.start()
-        cls.addClassCleanup(cls.provider.server_close)
-        cls.addClassCleanup(cls.provider.shutdown)
+        cls.addClassCleanup(cls.sms_provider.server_close)
+        cls.addClassCleanup(cls.sms_provider.shutdown)
         cls.company = cls.env.company
         cls.customer = cls.env["res.partner"].create(
             {"name": "Amina Benali", "phone": NUMBER, "email": "amina@example.com"}
@@ -83,9 +83,9 @@ class SmsGatewayCase(HttpCase):
 
     def setUp(self):
         super().setUp()
-        self.provider.requests.clear()
-        self.provider.script.clear()
-        self.provider.counter = 0
+        self.sms_provider.requests.clear()
+        self.sms_provider.script.clear()
+        self.sms_provider.counter = 0
 
     def use_twilio(self):
         self.company.write(
@@ -94,7 +94,7 @@ class SmsGatewayCase(HttpCase):
                 "fm_sms_twilio_account_sid": TWILIO_SID,
                 "fm_sms_twilio_auth_token": TWILIO_TOKEN,
                 "fm_sms_twilio_number": "+15005550006",
-                "fm_sms_twilio_base_url": self.provider.url,
+                "fm_sms_twilio_base_url": self.sms_provider.url,
             }
         )
 
@@ -102,7 +102,7 @@ class SmsGatewayCase(HttpCase):
         self.company.write(
             {
                 "fm_sms_provider": "http",
-                "fm_sms_http_url": f"{self.provider.url}/api/send",
+                "fm_sms_http_url": f"{self.sms_provider.url}/api/send",
                 "fm_sms_http_body_type": "json",
                 "fm_sms_http_body_template": '{"to": "{number}", "msg": "{text}", '
                 '"ref": "{uuid}", "from": "{sender}"}',

@@ -11,7 +11,7 @@ class TestSending(SmsGatewayCase):
         self.use_twilio()
         sms = self.queue_sms("Bonjour Amina, votre commande est prete.")
         sms.send(unlink_sent=False)
-        [request] = self.provider.requests
+        [request] = self.sms_provider.requests
         self.assertEqual(
             request["path"], f"/2010-04-01/Accounts/{TWILIO_SID}/Messages.json"
         )
@@ -29,15 +29,15 @@ class TestSending(SmsGatewayCase):
         self.use_twilio()
         self.company.fm_sms_sender_id = "FidelMart"
         self.queue_sms().send()
-        self.assertEqual(self.provider.requests[0]["body"]["From"], "FidelMart")
+        self.assertEqual(self.sms_provider.requests[0]["body"]["From"], "FidelMart")
 
     def test_http_provider_fills_the_template_and_reads_the_answer(self):
         self.use_http(fm_sms_sender_id="FidelMart")
-        self.provider.answer((200, {"status": "OK", "data": {"id": 4711}}))
+        self.sms_provider.answer((200, {"status": "OK", "data": {"id": 4711}}))
         text = 'Code "42" {first_name} ناجح'
         sms = self.queue_sms(text)
         sms.send(unlink_sent=False)
-        [request] = self.provider.requests
+        [request] = self.sms_provider.requests
         self.assertEqual(request["headers"]["X-Api-Key"], "aggregator-key")
         self.assertEqual(
             request["body"],
@@ -57,10 +57,10 @@ class TestSending(SmsGatewayCase):
             fm_sms_http_success_path="",
             fm_sms_http_id_path="",
         )
-        self.provider.answer((200, {}))
+        self.sms_provider.answer((200, {}))
         sms = self.queue_sms("Prêt à emporter & payé")
         sms.send(unlink_sent=False)
-        [request] = self.provider.requests
+        [request] = self.sms_provider.requests
         self.assertEqual(request["method"], "GET")
         self.assertEqual(request["body"], {"to": NUMBER, "text": sms.body})
         auth = base64.b64encode(b"shop:pw").decode()
@@ -70,7 +70,8 @@ class TestSending(SmsGatewayCase):
     def test_invalid_number_fails_with_the_providers_reason(self):
         self.use_twilio()
         reason = "The 'To' number +2130000000 is not a valid phone number."
-        self.provider.answer((400, {"code": 21211, "message": reason, "status": 400}))
+        answer = {"code": 21211, "message": reason, "status": 400}
+        self.sms_provider.answer((400, answer))
         sms = self.queue_sms(number="+2130000000")
         sms.send(unlink_failed=False)
         self.assertEqual(sms.state, "error")
@@ -81,13 +82,13 @@ class TestSending(SmsGatewayCase):
         self.use_twilio()
         sms = self.queue_sms(number="call me")
         sms.send()
-        self.assertFalse(self.provider.requests)
+        self.assertFalse(self.sms_provider.requests)
         self.assertEqual(sms.state, "error")
         self.assertEqual(sms.failure_type, "sms_number_format")
 
     def test_generic_refusal_keeps_the_answer_as_reason(self):
         self.use_http()
-        self.provider.answer((200, {"status": "error", "message": "Solde epuise"}))
+        self.sms_provider.answer((200, {"status": "error", "message": "Solde epuise"}))
         sms = self.queue_sms()
         sms.send()
         self.assertEqual(sms.state, "error")
@@ -96,22 +97,22 @@ class TestSending(SmsGatewayCase):
 
     def test_server_error_then_success_sends_the_message_once(self):
         self.use_twilio()
-        self.provider.answer((503, {"message": "busy"}))
+        self.sms_provider.answer((503, {"message": "busy"}))
         sms = self.queue_sms()
         self.env["sms.sms"]._process_queue()
         self.assertEqual(sms.state, "outgoing", "a 5xx is tried again later")
         self.assertEqual(sms.fm_attempts, 1)
         self.env["sms.sms"]._process_queue()
         self.assertEqual(sms.state, "pending")
-        self.assertEqual(len(self.provider.requests), 2)
+        self.assertEqual(len(self.sms_provider.requests), 2)
         # Another run of the queue, and the same batch sent again: nothing.
         self.env["sms.sms"]._process_queue()
         sms.send()
-        self.assertEqual(len(self.provider.requests), 2)
+        self.assertEqual(len(self.sms_provider.requests), 2)
 
     def test_too_many_requests_is_tried_again(self):
         self.use_http()
-        self.provider.answer((429, {"message": "slow down"}))
+        self.sms_provider.answer((429, {"message": "slow down"}))
         sms = self.queue_sms()
         sms.send()
         self.assertEqual(sms.state, "outgoing")
@@ -119,10 +120,10 @@ class TestSending(SmsGatewayCase):
     def test_timeout_keeps_the_batch_queued_and_stops_it(self):
         self.use_twilio()
         # Odoo's test framework raises any timeout below 10 s to 10 s.
-        self.provider.answer((201, {"sid": "SMlate"}, 11))
+        self.sms_provider.answer((201, {"sid": "SMlate"}, 11))
         first, second = self.queue_sms(), self.queue_sms("Second")
         (first | second).send()
-        self.assertEqual(len(self.provider.requests), 1, "the rest waits")
+        self.assertEqual(len(self.sms_provider.requests), 1, "the rest waits")
         self.assertEqual((first | second).mapped("state"), ["outgoing", "outgoing"])
         reason = "The provider did not answer in time."
         self.assertEqual(first.fm_failure_reason, reason)
@@ -131,14 +132,14 @@ class TestSending(SmsGatewayCase):
     def test_transient_errors_give_up_after_the_attempts(self):
         self.use_twilio()
         self.company.fm_sms_max_attempts = 2
-        self.provider.answer((500, {}), (502, {}))
+        self.sms_provider.answer((500, {}), (502, {}))
         sms = self.queue_sms()
         sms.send()
         sms.send()
         self.assertEqual(sms.state, "error")
         self.assertEqual(sms.failure_type, "sms_server")
         sms.send()
-        self.assertEqual(len(self.provider.requests), 2)
+        self.assertEqual(len(self.sms_provider.requests), 2)
 
     def test_message_already_accepted_is_not_sent_again(self):
         """A batch run again after the provider took a message (its id is
@@ -147,12 +148,12 @@ class TestSending(SmsGatewayCase):
         sms = self.queue_sms()
         sms.write({"fm_provider_message_id": "SMalready"})
         sms.send(unlink_sent=False)
-        self.assertFalse(self.provider.requests)
+        self.assertFalse(self.sms_provider.requests)
         self.assertEqual(sms.state, "pending")
 
     def test_notification_of_a_chatter_sms_follows_the_provider(self):
         self.use_twilio()
-        self.provider.answer((400, {"code": 21614, "message": "Not a mobile"}))
+        self.sms_provider.answer((400, {"code": 21614, "message": "Not a mobile"}))
         message = self.customer._message_sms(
             "Votre commande est prete", partner_ids=self.customer.ids
         )
@@ -168,6 +169,6 @@ class TestSending(SmsGatewayCase):
         # Odoo's own path: IAP is not reachable from the tests, the SMS fails
         # the way Odoo fails it, and our provider hears nothing.
         sms.send(unlink_failed=False)
-        self.assertFalse(self.provider.requests)
+        self.assertFalse(self.sms_provider.requests)
         self.assertEqual(sms.state, "error")
         self.assertEqual(sms.failure_type, "sms_server")

@@ -19,7 +19,7 @@ class TestSettings(SmsGatewayCase):
     def test_provider_is_chosen_in_settings(self):
         self.settings(
             fm_sms_provider="http",
-            fm_sms_http_url=f"{self.provider.url}/send",
+            fm_sms_http_url=f"{self.sms_provider.url}/send",
             fm_sms_sender_id="FidelMart",
         ).execute()
         self.assertEqual(self.company.fm_sms_provider, "http")

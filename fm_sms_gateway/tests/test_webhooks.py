@@ -20,7 +20,7 @@ class TestTwilioWebhooks(SmsGatewayCase):
             [("mail_message_id", "=", self.message.id)]
         )
         self.sms.send()
-        self.sid = self.provider.requests[0] and f"SM{self.provider.counter:032d}"
+        self.sid = self.sms.fm_provider_message_id
 
     def report(self, status, **extra):
         params = {"AccountSid": TWILIO_SID, "MessageSid": self.sid}
@@ -94,7 +94,7 @@ class TestHttpWebhooks(SmsGatewayCase):
     def setUp(self):
         super().setUp()
         self.use_http()
-        self.provider.answer((200, {"status": "ok", "data": {"id": "agg-77"}}))
+        self.sms_provider.answer((200, {"status": "ok", "data": {"id": "agg-77"}}))
         self.message = self.customer._message_sms(
             "Votre commande est prete", partner_ids=self.customer.ids
         )
