@@ -44,7 +44,7 @@ ADDONS = [
 ]
 # Test-only addons (journeys across addons): tested and installed alone by
 # `make test` / `make test-install`, never in the demo, the load or the bench.
-TEST_ADDONS = ["test_fm_full"]
+TEST_ADDONS = ["test_fm_full", "test_fm_sms_gateway"]
 ALLOWLIST = ROOT / "tests" / "odoo_log_allowlist.txt"
 # Benchmarks compare against Odoo's own modules in the same database.
 BENCH_EXTRA = ["sale_loyalty"]

@@ -22,6 +22,7 @@ ADDONS = (
     "test_fm_full",
     "fm_sms_gateway",
     "fm_marketing_sms_gateway",
+    "test_fm_sms_gateway",
 )
 
 
