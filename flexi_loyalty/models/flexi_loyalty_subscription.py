@@ -95,6 +95,7 @@ class FlexiLoyaltySubscription(models.Model):
         "flexi.loyalty.tier",
         tracking=True,
         readonly=True,
+        copy=False,
         domain="[('program_id', '=', program_id)]",
     )
     # Kept in step with the ledger inside the same transaction, by SQL: it is

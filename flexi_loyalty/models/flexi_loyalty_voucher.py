@@ -51,14 +51,15 @@ class FlexiLoyaltyVoucher(models.Model):
         required=True,
         tracking=True,
     )
-    used_date = fields.Datetime(readonly=True)
-    order_id = fields.Many2one("sale.order", "Used On", readonly=True)
+    used_date = fields.Datetime(readonly=True, copy=False)
+    order_id = fields.Many2one("sale.order", "Used On", readonly=True, copy=False)
     origin = fields.Char(help="What issued the voucher: a reward, a campaign…")
     ledger_line_id = fields.Many2one(
         "flexi.loyalty.ledger.line",
         "Paid With",
         readonly=True,
         index="btree_not_null",
+        copy=False,
         help="The points redemption that paid for this voucher.",
     )
 

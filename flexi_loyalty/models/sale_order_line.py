@@ -35,18 +35,29 @@ class SaleOrderLine(models.Model):
     )
 
     flexi_loyalty_reward_id = fields.Many2one(
-        "flexi.loyalty.reward", "Loyalty Reward", readonly=True, index="btree_not_null"
+        "flexi.loyalty.reward",
+        "Loyalty Reward",
+        readonly=True,
+        index="btree_not_null",
+        # A duplicated quotation has spent no points: its lines carry none
+        # of the engine's links (and a copied link would be refused).
+        copy=False,
     )
     flexi_loyalty_ledger_line_id = fields.Many2one(
         "flexi.loyalty.ledger.line", "Points Spent", readonly=True, copy=False
     )
     flexi_loyalty_voucher_id = fields.Many2one(
-        "flexi.loyalty.voucher", "Voucher", readonly=True, index="btree_not_null"
+        "flexi.loyalty.voucher",
+        "Voucher",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
     )
 
     flexi_loyalty_is_tier_discount = fields.Boolean(
         "Tier Discount",
         readonly=True,
+        copy=False,
         help="The member's permanent tier discount; kept up to date on quotations "
         "and earns no points.",
     )

@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import FlexiLoyaltyCommon
 
@@ -151,3 +151,22 @@ class TestRedeem(FlexiLoyaltyCommon):
         )
         self.assertEqual(self.member.points_balance, 500)
         self.assertBalanceIsLedger()
+
+    def test_salesman_duplicates_a_quotation_with_a_reward(self):
+        """Odoo's "Duplicate": the goods come along, the reward does not (the
+        copy spent no points) and the member's points do not move."""
+        salesman = new_test_user(
+            self.env,
+            "dup_salesman",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+        self._redeem(self._reward("credit", 100, credit_amount=200.0))
+        balance = self.member.points_balance
+        copy = self.order.with_user(salesman).copy()
+        self.assertEqual(
+            copy.order_line.product_id, self.dish | self.drink, "only the goods"
+        )
+        self.assertFalse(copy.order_line.filtered("flexi_loyalty_reward_id"))
+        self.assertAlmostEqual(copy.amount_total, 1340.0)
+        self.assertEqual(self.member.points_balance, balance)
+        self.assertEqual(len(self.order.order_line), 4, "the original keeps its reward")
