@@ -208,6 +208,37 @@ class TestHandoverPayment(FmClickCollectPaymentCommon, MockSMS):
         self.assertEqual(self.env["account.payment"].search_count([]), payments)
         self.assertEqual(order.fm_cc_collected_date, collected_on)
 
+    def test_attack_nobody_types_the_pickup_status_or_code(self):
+        """Administrators included, whatever the context: the pickup status,
+        its code and the handover trail follow the order's flow only."""
+        order = self._order_of((self.couscous, 1))
+        self._pay_on_site(order)
+        code = order.fm_cc_pickup_code
+        for vals in (
+            {"fm_cc_state": "collected"},
+            {"fm_cc_pickup_code": "AAAAAA"},
+            {"fm_cc_collected_date": "2026-01-01 10:00:00"},
+            {"fm_cc_override_reason": "trust me"},
+        ):
+            with self.assertRaises(AccessError):
+                order.sudo().write(vals)
+            with self.assertRaises(AccessError):
+                self.env["sale.order"].sudo().create(
+                    dict(vals, partner_id=self.partner.id)
+                )
+        self.assertEqual(order.fm_cc_state, "to_prepare")
+        self.assertEqual(order.fm_cc_pickup_code, code)
+        forged = (
+            self.env["sale.order"]
+            .with_user(self.cashier)
+            .with_context(
+                default_fm_cc_state="collected", default_fm_cc_pickup_code="AAAAAA"
+            )
+            .create({"partner_id": self.partner.id})
+        )
+        self.assertFalse(forged.fm_cc_state)
+        self.assertFalse(forged.fm_cc_pickup_code)
+
     def test_attack_cashier_marks_collected_without_the_code(self):
         order = self._order_of((self.couscous, 1))
         self._pay_on_site(order)
