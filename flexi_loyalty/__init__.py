@@ -1,2 +1,1 @@
 from . import controllers, models, report, wizard
-from .hooks import uninstall_hook

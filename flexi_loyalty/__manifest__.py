@@ -38,8 +38,8 @@
     "assets": {
         "web.assets_tests": ["flexi_loyalty/static/tests/tours/**/*"],
     },
+    "external_dependencies": {"python": ["phonenumbers"]},
     "development_status": "Alpha",
     "installable": True,
-    "uninstall_hook": "uninstall_hook",
     "application": True,
 }

@@ -125,3 +125,14 @@ def test_can_redeem():
     assert not can_redeem(49, 50)
     assert not can_redeem(50, 0)
     assert not can_redeem(50, -5)
+
+
+def test_upcoming_expiries_count_due_points_as_posted():
+    from flexi_loyalty_tools.fifo import upcoming_expiries
+
+    lines = [(JAN, 10), (MAR, 20), (None, 5)]
+    # 10 due in January are not posted yet: they eat the debit of 4 first.
+    assert upcoming_expiries(lines, 4, date(2025, 2, 1)) == [(MAR, 20)]
+    assert upcoming_expiries(lines, 12, date(2025, 2, 1)) == [(MAR, 18)]
+    assert upcoming_expiries(lines, 0, JAN) == [(JAN, 10), (MAR, 20)]
+    assert upcoming_expiries(lines, 0, JAN, end=JAN) == [(JAN, 10)]

@@ -18,7 +18,7 @@ from flexi_loyalty_tools.phone import normalize_phone, phone_search_prefix
     ],
 )
 def test_normalize_algerian_mobile(typed):
-    assert normalize_phone(typed) == "+213550123456"
+    assert normalize_phone(typed, "DZ") == "+213550123456"
 
 
 @pytest.mark.parametrize(
@@ -33,13 +33,13 @@ def test_normalize_algerian_mobile(typed):
     ],
 )
 def test_normalize_other_numbers(typed, expected):
-    assert normalize_phone(typed) == expected
+    assert normalize_phone(typed, "DZ") == expected
 
 
 def test_normalize_with_other_default_region():
     assert normalize_phone("06 12 34 56 78", "FR") == "+33612345678"
     # The same digits are an Algerian mobile for a DZ member.
-    assert normalize_phone("06 12 34 56 78") == "+213612345678"
+    assert normalize_phone("06 12 34 56 78", "DZ") == "+213612345678"
     assert phone_search_prefix("06 12", "FR") == "+33612"
 
 
@@ -48,7 +48,7 @@ def test_normalize_with_other_default_region():
     ["", "   ", None, "0450123456", "055012345", "05501234567", "hello", "+213"],
 )
 def test_normalize_rejects_invalid(typed):
-    assert normalize_phone(typed) is None
+    assert normalize_phone(typed, "DZ") is None
 
 
 @pytest.mark.parametrize(
@@ -66,15 +66,21 @@ def test_normalize_rejects_invalid(typed):
     ],
 )
 def test_search_prefix(typed, expected):
-    assert phone_search_prefix(typed) == expected
+    assert phone_search_prefix(typed, "DZ") == expected
 
 
 @pytest.mark.parametrize("typed", ["", None, "05", "+3", "0 5", "ab"])
 def test_search_prefix_needs_three_digits(typed):
-    assert phone_search_prefix(typed) is None
+    assert phone_search_prefix(typed, "DZ") is None
 
 
 def test_search_prefix_matches_stored_number():
-    stored = normalize_phone("0550 12 34 56")
+    stored = normalize_phone("0550 12 34 56", "DZ")
     for typed in ("055", "0550 1", "+213 55", "00213550"):
-        assert stored.startswith(phone_search_prefix(typed))
+        assert stored.startswith(phone_search_prefix(typed, "DZ"))
+
+
+def test_without_a_region_only_international_numbers_are_read():
+    assert normalize_phone("+213 550 12 34 56", None) == "+213550123456"
+    assert normalize_phone("0550 12 34 56", None) is None
+    assert phone_search_prefix("+213 55", None) == "+21355"

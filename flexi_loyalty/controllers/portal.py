@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import _, fields, http
@@ -8,8 +6,6 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-
-from ..tools.fifo import expired_due, expiring_between
 
 
 class FlexiLoyaltyPortal(CustomerPortal):
@@ -84,12 +80,7 @@ class FlexiLoyaltyPortal(CustomerPortal):
 
     def _flexi_expiries(self, member):
         """The next [(date, points)] to expire, earliest first."""
-        today = fields.Date.context_today(member)
-        lots, debited, _pending = member._flexi_lot_data().get(member.id, ([], 0, 0))
-        due = expired_due(lots, debited, today)
-        upcoming = expiring_between(
-            lots, debited + due, today, today + timedelta(days=36600)
-        )
+        upcoming = member._flexi_points_state()[member.id]["upcoming"]
         return upcoming[: self._flexi_expiry_count]
 
     def _flexi_source(self, line):

@@ -1,9 +1,6 @@
-import json
-from collections import defaultdict
-
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 MOVE_TYPES = [
     ("earn", "Earned"),
@@ -16,49 +13,6 @@ MOVE_TYPES = [
 ]
 # Lines that add a dated "lot" of points; debits consume lots first-expiring-first.
 LOT_TYPES = {"earn", "pending", "bonus"}
-
-
-# Posting an earning runs at every order confirmation. As a PL/pgSQL function
-# its statements are planned once per connection instead of at every call,
-# and the check, the insert and the balance take one round trip.
-EARNING_FUNCTION = """
-CREATE OR REPLACE FUNCTION flexi_loyalty_post_earning(new_line jsonb, key_prefix text)
-RETURNS TABLE (line_id integer, subscription_id integer, balance integer)
-LANGUAGE plpgsql AS $$
-DECLARE
-    rec flexi_loyalty_ledger_line;
-    earlier integer;
-    active integer;
-BEGIN
-    rec := jsonb_populate_record(NULL::flexi_loyalty_ledger_line, new_line);
-    -- Earlier earnings of the document for this member, and those not undone.
-    SELECT COUNT(*),
-           COUNT(*) FILTER (WHERE l.points > COALESCE(
-               (SELECT -SUM(r.points) FROM flexi_loyalty_ledger_line r
-                 WHERE r.lot_line_id = l.id), 0))
-      INTO earlier, active
-      FROM flexi_loyalty_ledger_line l
-     WHERE l.res_id = rec.res_id AND l.res_model = rec.res_model
-       AND l.subscription_id = rec.subscription_id
-       AND l.move_type IN ('earn', 'pending');
-    IF active > 0 THEN
-        RETURN;
-    END IF;
-    rec.id := nextval('flexi_loyalty_ledger_line_id_seq');
-    rec.idempotency_key := key_prefix || earlier;
-    INSERT INTO flexi_loyalty_ledger_line SELECT rec.*
-        ON CONFLICT (idempotency_key) DO NOTHING;
-    IF NOT FOUND THEN
-        RETURN;
-    END IF;
-    RETURN QUERY
-        UPDATE flexi_loyalty_subscription s
-           SET points_balance = COALESCE(s.points_balance, 0) + rec.points
-         WHERE s.id = rec.subscription_id
-        RETURNING rec.id, s.id, s.points_balance;
-END
-$$;
-"""
 
 
 class FlexiLoyaltyLedgerLine(models.Model):
@@ -143,8 +97,10 @@ class FlexiLoyaltyLedgerLine(models.Model):
             self._table,
             ["res_id", "res_model"],
         )
-        # Replaced at every update: the function copies the table's row type.
-        self.env.cr.execute(EARNING_FUNCTION)
+        # Databases made by earlier versions held a posting function.
+        self.env.cr.execute(
+            "DROP FUNCTION IF EXISTS flexi_loyalty_post_earning(jsonb, text)"
+        )
 
     @api.model
     def _selection_source_ref(self):
@@ -183,27 +139,45 @@ class FlexiLoyaltyLedgerLine(models.Model):
     def _flexi_post(self, vals_list, checked=False):
         """The one way lines are written, and the balances with them.
 
-        One INSERT for the batch (a movement whose idempotency key is already
-        posted is skipped by the database itself, retries and races alike),
-        then one UPDATE of the members' balances, in the same transaction.
-        This runs at every order confirmation, so it bypasses the ORM's
-        per-record create; the ORM's ``create`` stays closed to everyone.
-        Callers are business methods that checked rights and amounts.
-        ``checked`` is kept for callers' readability: the database always
-        checks the key.
+        ``vals_list`` holds the values of the new lines, as for ``create``;
+        ``_flexi_rows`` turns them into table rows (the hook for addons that
+        add columns). One statement inserts the batch and adds it to the
+        members' balances: a movement whose idempotency key is already posted
+        is skipped by the database itself, retries and races alike. This runs
+        at every order confirmation, so it bypasses the ORM's per-record
+        create; the ORM's ``create`` stays closed to everyone, and the ORM is
+        told what changed (``_flexi_tell_orm``). Callers are business methods
+        that checked rights and amounts. ``checked`` is kept for callers'
+        readability: the database always checks the key.
         """
         if not vals_list:
             return self.browse()
         rows = self._flexi_rows(vals_list)
-        columns = list(rows[0])
+        columns = list(dict.fromkeys(col for row in rows for col in row))
         self.env.cr.execute(
             SQL(
-                "INSERT INTO flexi_loyalty_ledger_line (%s) VALUES %s "
-                "ON CONFLICT (idempotency_key) DO NOTHING "
-                "RETURNING id, subscription_id, points",
-                SQL(", ").join(SQL.identifier(col) for col in columns),
-                SQL(", ").join(
-                    SQL("(%s)", SQL(", ").join(SQL("%s", row[col]) for col in columns))
+                """
+                WITH ins AS (
+                    INSERT INTO %(table)s (%(columns)s) VALUES %(values)s
+                    ON CONFLICT (idempotency_key) DO NOTHING
+                    RETURNING id, subscription_id, points
+                ), upd AS (
+                    UPDATE flexi_loyalty_subscription s
+                       SET points_balance = COALESCE(s.points_balance, 0) + d.points
+                      FROM (SELECT subscription_id, SUM(points) AS points
+                              FROM ins GROUP BY subscription_id) d
+                     WHERE s.id = d.subscription_id
+                    RETURNING s.id
+                )
+                SELECT ins.id, ins.subscription_id FROM ins
+                """,
+                table=SQL.identifier(self._table),
+                columns=SQL(", ").join(SQL.identifier(col) for col in columns),
+                values=SQL(", ").join(
+                    SQL(
+                        "(%s)",
+                        SQL(", ").join(SQL("%s", row.get(col)) for col in columns),
+                    )
                     for row in rows
                 ),
             )
@@ -211,13 +185,19 @@ class FlexiLoyaltyLedgerLine(models.Model):
         inserted = self.env.cr.fetchall()
         if not inserted:
             return self.browse()
-        self._flexi_sync_balances(inserted)
-        return self.browse([row[0] for row in inserted])
+        self._flexi_tell_orm({sub_id for _line_id, sub_id in inserted})
+        return self.browse([line_id for line_id, _sub_id in inserted])
 
     @api.model
     def _flexi_rows(self, vals_list):
-        """Column values of new lines: the member's program, partner, company
-        and currency copied in; reversals of a lot keep that lot's date."""
+        """Table rows of new lines, from their values: the hook to override
+        for an addon that adds columns to the ledger.
+
+        The member's program, partner, company and currency are copied in;
+        reversals of a lot keep that lot's date. Values of other stored fields
+        (added by other addons) pass through, and those fields get their
+        defaults when not given. A key that is no column is refused.
+        """
         subs = (
             self.env["flexi.loyalty.subscription"]
             .sudo()
@@ -261,122 +241,131 @@ class FlexiLoyaltyLedgerLine(models.Model):
                 "write_uid": uid,
                 "write_date": now,
             }
-            unknown = set(vals) - set(row)
-            if unknown:
-                raise ValueError(f"not ledger columns: {sorted(unknown)}")
+            base_columns = set(row)
+            for name in set(vals) - base_columns:
+                field = self._fields.get(name)
+                if not (field and field.store and field.column_type):
+                    raise ValueError(f"not a ledger column: {name!r}")
+                row[name] = field.convert_to_column(vals[name], self)
             rows.append(row)
+        if rows:
+            self._flexi_row_defaults(rows, base_columns)
         return rows
 
-    def _flexi_sync_balances(self, inserted):
-        """Add the new lines to their members' balances; tell the ORM."""
-        delta = defaultdict(int)
-        for _line_id, sub_id, points in inserted:
-            delta[sub_id] += points
-        self.env.cr.execute(
-            SQL(
-                "UPDATE flexi_loyalty_subscription s "
-                "SET points_balance = COALESCE(s.points_balance, 0) + d.points "
-                "FROM (VALUES %s) AS d(id, points) WHERE s.id = d.id "
-                "RETURNING s.id, s.points_balance",
-                SQL(", ").join(SQL("(%s, %s)", k, v) for k, v in delta.items()),
-            )
-        )
-        self._flexi_tell_orm(dict(self.env.cr.fetchall()))
+    def _flexi_row_defaults(self, rows, base_columns):
+        """Defaults of the stored fields other addons added, where not given."""
+        extra = [
+            name
+            for name, field in self._fields.items()
+            if field.store
+            and field.column_type
+            and name != "id"
+            and name not in base_columns
+        ]
+        if not extra:
+            return
+        for name, value in self.default_get(extra).items():
+            value = self._fields[name].convert_to_column(value, self)
+            for row in rows:
+                row.setdefault(name, value)
 
     @api.model
-    def _flexi_tell_orm(self, balances):
-        """What the ORM would have done for lines written in SQL: new lines in
-        ``line_ids``, new balances ({member id: balance}) in the cache, and the
-        fields computed from them invalidated."""
-        Sub = self.env["flexi.loyalty.subscription"]
-        field = Sub._fields["points_balance"]
-        subs = Sub.browse(list(balances))
-        subs.invalidate_recordset(["line_ids"])
-        for sub_id, balance in balances.items():
-            self.env.cache.set(Sub.browse(sub_id), field, balance)
+    def _flexi_tell_orm(self, subscription_ids):
+        """What the ORM would have done for lines written in SQL: the members'
+        ``line_ids`` and ``points_balance`` are reread from the database, and
+        the fields computed from them are marked to recompute."""
+        subs = self.env["flexi.loyalty.subscription"].browse(subscription_ids)
+        subs.invalidate_recordset(["line_ids", "points_balance"])
         subs.modified(["line_ids", "points_balance"])
 
     @api.model
     def _flexi_post_earning(self, vals, key_prefix):
         """Post an earning unless its source document already has one for this
-        member that is not fully undone — check, insert and balance in one
-        round trip (this runs at every order confirmation).
+        member that is not fully undone.
 
         The idempotency key is ``key_prefix`` plus the number of earlier
         earnings of the document: a cancelled then re-confirmed order earns
         again, a retried or concurrent confirmation never does.
         """
-        row = self._flexi_rows([dict(vals, idempotency_key="-")])[0]
-        del row["idempotency_key"]
+        self.flush_model(["res_id", "res_model", "subscription_id", "points"])
         self.env.cr.execute(
-            "SELECT * FROM flexi_loyalty_post_earning(%s::jsonb, %s)",
-            (json.dumps(row, default=str), key_prefix),
+            SQL(
+                """
+                SELECT COUNT(*),
+                       COUNT(*) FILTER (WHERE l.points > COALESCE(
+                           (SELECT -SUM(r.points) FROM flexi_loyalty_ledger_line r
+                             WHERE r.lot_line_id = l.id), 0))
+                  FROM flexi_loyalty_ledger_line l
+                 WHERE l.res_id = %(res_id)s AND l.res_model = %(res_model)s
+                   AND l.subscription_id = %(sub)s
+                   AND l.move_type IN ('earn', 'pending')
+                """,
+                res_id=vals["res_id"],
+                res_model=vals["res_model"],
+                sub=vals["subscription_id"],
+            )
         )
-        result = self.env.cr.fetchone()
-        if not result:
+        earlier, active = self.env.cr.fetchone()
+        if active:
             return self.browse()
-        line_id, sub_id, balance = result
-        self._flexi_tell_orm({sub_id: balance})
-        return self.browse(line_id)
+        return self._flexi_post([dict(vals, idempotency_key=f"{key_prefix}{earlier}")])
 
     @api.model
     def _flexi_expire_due(self, today, subscription_ids=None):
-        """Post, set-based, what remains of earnings valid until before ``today``.
+        """Post what remains of earnings valid until before ``today``.
 
-        Idempotent: a second run finds nothing due (and the per-day key guards
-        against two runs racing). Returns the number of expire lines posted.
+        Selects, set-based, the points due per member, then posts them through
+        ``_flexi_post``. Idempotent: a second run finds nothing due (and the
+        per-day key guards against two runs racing). Returns the number of
+        expire lines posted.
         """
+        if subscription_ids is not None and not subscription_ids:
+            return 0
         self.flush_model()
         self.env["flexi.loyalty.subscription"].flush_model(["points_balance"])
-        where = ""
-        params = {"today": today, "uid": self.env.uid, "reason": _("Points expired")}
-        if subscription_ids is not None:
-            if not subscription_ids:
-                return 0
-            where = "WHERE subscription_id IN %(subs)s"
-            params["subs"] = tuple(subscription_ids)
         self.env.cr.execute(
-            f"""
-            WITH sums AS (
-                SELECT subscription_id,
-                       COALESCE(SUM(points) FILTER (
-                           WHERE is_lot AND expiry_date < %(today)s), 0) AS due_lots,
-                       COALESCE(-SUM(points) FILTER (WHERE NOT is_lot), 0) AS debited
-                  FROM flexi_loyalty_ledger_line
-                  {where}
-              GROUP BY subscription_id
-            ), due AS (
-                SELECT subscription_id, due_lots - debited AS points
-                  FROM sums WHERE due_lots - debited > 0
-            ), ins AS (
-                INSERT INTO flexi_loyalty_ledger_line (
-                    subscription_id, program_id, partner_id, company_id, currency_id,
-                    move_type, points, date, is_lot, idempotency_key, reason, user_id,
-                    create_uid, create_date, write_uid, write_date)
-                SELECT d.subscription_id, s.program_id, s.partner_id, s.company_id,
-                       c.currency_id,
-                       'expire', -d.points, NOW() AT TIME ZONE 'UTC', FALSE,
-                       'expire:' || d.subscription_id || ':' || %(today)s,
-                       %(reason)s, %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
-                       %(uid)s, NOW() AT TIME ZONE 'UTC'
-                  FROM due d JOIN flexi_loyalty_subscription s
-                    ON s.id = d.subscription_id
-                  JOIN res_company c ON c.id = s.company_id
-                ON CONFLICT (idempotency_key) DO NOTHING
-                RETURNING subscription_id, points
+            SQL(
+                """
+                SELECT subscription_id, due_lots - debited
+                  FROM (SELECT subscription_id,
+                               COALESCE(SUM(points) FILTER (
+                                   WHERE is_lot AND expiry_date < %(today)s), 0)
+                                   AS due_lots,
+                               COALESCE(-SUM(points) FILTER (WHERE NOT is_lot), 0)
+                                   AS debited
+                          FROM flexi_loyalty_ledger_line
+                         WHERE %(where)s
+                      GROUP BY subscription_id) sums
+                 WHERE due_lots - debited > 0
+                """,
+                today=today,
+                where=SQL("subscription_id IN %s", tuple(subscription_ids))
+                if subscription_ids is not None
+                else SQL("TRUE"),
             )
-            UPDATE flexi_loyalty_subscription s
-               SET points_balance = COALESCE(s.points_balance, 0) + ins.points
-              FROM ins WHERE s.id = ins.subscription_id
-            RETURNING s.id
-            """,
-            params,
         )
-        expired = [row[0] for row in self.env.cr.fetchall()]
-        if expired:
-            self.invalidate_model()
-            self.env["flexi.loyalty.subscription"].invalidate_model(["points_balance"])
-        return len(expired)
+        due = self.env.cr.fetchall()
+        if not due:
+            return 0
+        reason = _("Points expired")
+        posted = 0
+        # In batches: the nightly run may expire points of many members.
+        for batch in split_every(1000, due):
+            posted += len(
+                self._flexi_post(
+                    [
+                        {
+                            "subscription_id": sub_id,
+                            "move_type": "expire",
+                            "points": -points,
+                            "reason": reason,
+                            "idempotency_key": f"expire:{sub_id}:{today}",
+                        }
+                        for sub_id, points in batch
+                    ]
+                )
+            )
+        return posted
 
     @api.model
     def _cron_flexi_loyalty_expire(self):

@@ -126,17 +126,7 @@ class FlexiLoyaltyOtp(models.Model):
         reason = reward._flexi_unavailable_reason(subscription)
         if reason:
             raise UserError(reason)
-        spendable = subscription._flexi_spendable()
-        if spendable < points:
-            raise UserError(
-                _(
-                    "Not enough points: %(member)s can spend %(available)s points, "
-                    "%(asked)s asked.",
-                    member=subscription.partner_id.name,
-                    available=max(spendable, 0),
-                    asked=points,
-                )
-            )
+        subscription._flexi_check_affordable(points)
         channel = self._flexi_pick_channel(subscription, channel)
         now = fields.Datetime.now()
         # sudo: staff may not read other codes' send dates; only dates are read.

@@ -213,13 +213,12 @@ class FlexiLoyaltyProgram(models.Model):
             return False
         if product in self.excluded_product_ids:
             return False
-        categ = product.categ_id
-        return not (
-            categ
-            and self.excluded_categ_ids
-            and categ.search_count(
-                [("id", "=", categ.id), ("id", "child_of", self.excluded_categ_ids.ids)]
-            )
+        # A category is excluded with its subcategories: its path starts with
+        # the path of an excluded one (no query per line).
+        path = product.categ_id.parent_path or ""
+        return not any(
+            excluded and path.startswith(excluded)
+            for excluded in self.excluded_categ_ids.mapped("parent_path")
         )
 
     def _flexi_rule_for_product(self, product):

@@ -3,14 +3,16 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import email_normalize
+from odoo.tools import SQL, email_normalize
+from odoo.tools.sql import create_index
 
 from ..tools.codes import MEMBER_CODE_LENGTH, new_member_code, normalize_code
 from ..tools.fifo import (
     can_redeem,
     earliest_expiry_consumed,
     expired_due,
-    expiring_between,
+    spendable,
+    upcoming_expiries,
 )
 from ..tools.phone import phone_search_prefix
 from ..tools.tiers import qualifying_tier, tier_change, window_start
@@ -138,15 +140,15 @@ class FlexiLoyaltySubscription(models.Model):
     ]
 
     def init(self):
-        # Prefix search by phone at the counter ("+213550…") among many members.
-        self.env.cr.execute(
-            "CREATE INDEX IF NOT EXISTS flexi_loyalty_subscription_phone_prefix_idx "
-            "ON flexi_loyalty_subscription (phone text_pattern_ops)"
-        )
-        self.env.cr.execute(
-            "CREATE INDEX IF NOT EXISTS flexi_loyalty_subscription_email_prefix_idx "
-            "ON flexi_loyalty_subscription (email text_pattern_ops)"
-        )
+        # Prefix search by phone at the counter ("+213550…") and by email
+        # among many members.
+        for column in ("phone", "email"):
+            create_index(
+                self.env.cr,
+                f"{self._table}_{column}_prefix_idx",
+                self._table,
+                [f"{column} text_pattern_ops"],
+            )
 
     @api.depends("partner_id", "program_id")
     def _compute_display_name(self):
@@ -155,16 +157,12 @@ class FlexiLoyaltySubscription(models.Model):
 
     @api.depends("line_ids", "points_balance")
     def _compute_points(self):
-        today = fields.Date.context_today(self)
-        data = self._flexi_lot_data()
+        states = self._flexi_points_state()
         for sub in self:
-            lots, debited, pending = data.get(sub.id, ([], 0, 0))
-            due = sub._flexi_due_from(lots, debited, today)
-            sub.points_pending = pending
-            sub.points_available = sub.points_balance - pending - due
-            upcoming = expiring_between(
-                lots, debited + due, today, fields.Date.add(today, years=100)
-            )
+            state = states[sub.id]
+            sub.points_pending = state["pending"]
+            sub.points_available = state["spendable"]
+            upcoming = state["upcoming"]
             sub.next_expiry_date = upcoming[0][0] if upcoming else False
             sub.next_expiry_points = upcoming[0][1] if upcoming else 0
 
@@ -298,9 +296,8 @@ class FlexiLoyaltySubscription(models.Model):
         """E.164 with the company's country as default; clear error if invalid."""
         if not number:
             return False
-        country = (partner and partner.country_id) or self.env.company.country_id
-        formatted = self.env["res.partner"]._phone_format(
-            number=number, country=country, force_format="E164"
+        formatted = self.env["res.partner"]._flexi_phone_e164(
+            number, partner and partner.country_id
         )
         if not formatted:
             raise ValidationError(
@@ -340,8 +337,7 @@ class FlexiLoyaltySubscription(models.Model):
         if "@" in term:
             match = [("email", "=like", escaped + "%")]
         else:
-            region = self.env.company.country_id.code or "DZ"
-            prefix = phone_search_prefix(term, region)
+            prefix = phone_search_prefix(term, self.env.company.country_id.code)
             code = normalize_code(term)
             options = []
             if prefix:
@@ -369,8 +365,11 @@ class FlexiLoyaltySubscription(models.Model):
         """
         if self:
             self.env.cr.execute(
-                "SELECT id FROM flexi_loyalty_subscription WHERE id IN %s FOR UPDATE",
-                [tuple(self.ids)],
+                SQL(
+                    "SELECT id FROM %s WHERE id IN %s FOR UPDATE",
+                    SQL.identifier(self._table),
+                    tuple(self.ids),
+                )
             )
 
     def _flexi_lot_data(self):
@@ -379,14 +378,17 @@ class FlexiLoyaltySubscription(models.Model):
             return {}
         self.env["flexi.loyalty.ledger.line"].flush_model()
         self.env.cr.execute(
-            """
-            SELECT subscription_id, is_lot, expiry_date, SUM(points),
-                   SUM(points) FILTER (WHERE available_date > %s)
-              FROM flexi_loyalty_ledger_line
-             WHERE subscription_id IN %s
-          GROUP BY subscription_id, is_lot, expiry_date
-            """,
-            [fields.Datetime.now(), tuple(self.ids)],
+            SQL(
+                """
+                SELECT subscription_id, is_lot, expiry_date, SUM(points),
+                       SUM(points) FILTER (WHERE available_date > %s)
+                  FROM flexi_loyalty_ledger_line
+                 WHERE subscription_id IN %s
+              GROUP BY subscription_id, is_lot, expiry_date
+                """,
+                fields.Datetime.now(),
+                tuple(self.ids),
+            )
         )
         data = {}
         for sub_id, is_lot, expiry, points, pending in self.env.cr.fetchall():
@@ -398,11 +400,28 @@ class FlexiLoyaltySubscription(models.Model):
             data[sub_id] = (lots, debited, pend + (pending or 0))
         return data
 
-    @staticmethod
-    def _flexi_due_from(lots, debited, today):
-        from ..tools.fifo import expired_due
+    def _flexi_points_state(self, today=None):
+        """The points rules of each member, read from the ledger at once.
 
-        return expired_due(lots, debited, today)
+        {member id: {"balance", "pending", "due", "spendable", "upcoming"}}:
+        pending points are not spendable yet, due ones expire (posted or not),
+        and "upcoming" lists [(expiry date, points left)] from ``today`` on,
+        earliest first (see ``tools/fifo``).
+        """
+        today = today or fields.Date.context_today(self)
+        data = self._flexi_lot_data()
+        states = {}
+        for sub in self:
+            lots, debited, pending = data.get(sub.id, ([], 0, 0))
+            balance = sub.points_balance
+            states[sub.id] = {
+                "balance": balance,
+                "pending": pending,
+                "due": expired_due(lots, debited, today),
+                "spendable": spendable(balance, pending, lots, debited, today),
+                "upcoming": upcoming_expiries(lots, debited, today),
+            }
+        return states
 
     def _flexi_spendable(self):
         """Points that can be spent now (after posting due expirations)."""
@@ -410,9 +429,24 @@ class FlexiLoyaltySubscription(models.Model):
         self.env["flexi.loyalty.ledger.line"]._flexi_expire_due(
             fields.Date.context_today(self), self.ids
         )
-        self.invalidate_recordset(["points_balance"])
-        pending = self._flexi_lot_data().get(self.id, ([], 0, 0))[2]
-        return self.points_balance - pending
+        return self._flexi_points_state()[self.id]["spendable"]
+
+    def _flexi_check_affordable(self, points):
+        """Spendable points of the member, or a clear refusal when ``points``
+        cannot be spent (posts due expirations first)."""
+        self.ensure_one()
+        available = self._flexi_spendable()
+        if not can_redeem(available, points):
+            raise UserError(
+                _(
+                    "Not enough points: %(member)s can spend %(available)s points, "
+                    "%(asked)s asked.",
+                    member=self.partner_id.name,
+                    available=max(available, 0),
+                    asked=points,
+                )
+            )
+        return available
 
     def _flexi_debit(self, points, move_type, reason, source=None, key=None, **vals):
         """Take ``points`` from the member, never below zero; returns the line.
@@ -431,17 +465,7 @@ class FlexiLoyaltySubscription(models.Model):
             if done:
                 return done
         self._flexi_lock()
-        spendable = self._flexi_spendable()
-        if not can_redeem(spendable, points):
-            raise UserError(
-                _(
-                    "Not enough points: %(member)s can spend %(available)s points, "
-                    "%(asked)s asked.",
-                    member=self.partner_id.name,
-                    available=max(spendable, 0),
-                    asked=points,
-                )
-            )
+        self._flexi_check_affordable(points)
         return Line._flexi_post(
             [
                 {
@@ -770,14 +794,12 @@ class FlexiLoyaltySubscription(models.Model):
             return
         if self.program_id.pending_days:
             # Pending points hide part of the balance: ask the ledger.
-            lots, debited, pending = self._flexi_lot_data().get(self.id, ([], 0, 0))
-            today = fields.Date.context_today(self)
-            spendable = balance - pending - expired_due(lots, debited, today)
+            available = self._flexi_points_state()[self.id]["spendable"]
         else:
             # Runs at every confirmation and only decides whether to send a
             # message: the balance is enough (expiries are posted every night).
-            spendable = balance
-        if spendable - line.points < reward.points_cost <= spendable:
+            available = balance
+        if available - line.points < reward.points_cost <= available:
             self._flexi_notify("reward")
 
     @api.model
@@ -810,14 +832,11 @@ class FlexiLoyaltySubscription(models.Model):
 
     def _flexi_remind_expiry(self, today, end):
         """Remind members of their first points expiring between the two days."""
-        data = self._flexi_lot_data()
+        states = self._flexi_points_state(today)
         todo = {}
         for sub in self:
-            lots, debited, __ = data.get(sub.id, ([], 0, 0))
-            # Expirations not posted yet are consumed first, as at posting.
-            debited += expired_due(lots, debited, today)
-            upcoming = expiring_between(lots, debited, today, end)
-            if not upcoming:
+            upcoming = states[sub.id]["upcoming"]
+            if not upcoming or upcoming[0][0] > end:
                 continue
             expiry, points = upcoming[0]
             if sub.expiry_reminder_date and sub.expiry_reminder_date >= expiry:

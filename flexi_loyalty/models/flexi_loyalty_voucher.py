@@ -24,7 +24,7 @@ class FlexiLoyaltyVoucher(models.Model):
         readonly=True,
         copy=False,
         index=True,
-        default=lambda self: new_voucher_code(),
+        default=lambda self: self._flexi_new_code(),
     )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
@@ -184,6 +184,11 @@ class FlexiLoyaltyVoucher(models.Model):
                     sms_pid_to_number={partner.id: phone},
                     put_in_queue=True,
                 )
+
+    @api.model
+    def _flexi_new_code(self):
+        """A fresh random voucher code (other addons print codes through it)."""
+        return new_voucher_code()
 
     @api.model
     def _flexi_find_usable(self, code, partner, company):

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.phone import normalize_phone
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -35,3 +37,15 @@ class ResPartner(models.Model):
             action["views"] = [(False, "form")]
             action["res_id"] = self.flexi_loyalty_subscription_ids.id
         return action
+
+    @api.model
+    def _flexi_phone_e164(self, number, country=None):
+        """E.164 form of ``number``, or False when it is no valid number.
+
+        The one phone normaliser of the suite (members, till, campaigns):
+        national numbers are read in ``country``, by default the company's;
+        numbers typed with their country code, with or without "+" or "00",
+        are read as such.
+        """
+        country = country or self.env.company.country_id
+        return normalize_phone(number, country.code or None) or False

@@ -144,7 +144,7 @@ class SaleOrder(models.Model):
                 "deduction": line._flexi_loyalty_earns_nothing(),
             }
             for line in self.order_line
-            if not (line.display_type or line.is_downpayment or line._is_delivery())
+            if line._flexi_loyalty_counts(delivery=False)
         ]
 
     def _flexi_loyalty_subscription(self, program, enroll=False):
@@ -213,7 +213,7 @@ class SaleOrder(models.Model):
         for order in self.filtered(lambda o: o.state == "sale"):
             lines = order.order_line.filtered(
                 lambda ln: (
-                    not ln.display_type
+                    ln._flexi_loyalty_counts()
                     and ln.product_id.type != "service"
                     and not ln.flexi_loyalty_reward_id
                 )
@@ -323,9 +323,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return self.order_line.filtered(
             lambda line: (
-                not line.display_type
-                and not line.is_downpayment
-                and not line._is_delivery()
+                line._flexi_loyalty_counts(delivery=False)
                 and not line.flexi_loyalty_reward_id
                 and not line.flexi_loyalty_is_tier_discount
                 and not line.product_id.flexi_loyalty_no_earn
@@ -597,11 +595,7 @@ class SaleOrder(models.Model):
         """What percentages apply to: every line but rewards and vouchers."""
         self.ensure_one()
         return self.order_line.filtered(
-            lambda ln: (
-                not ln.display_type
-                and not ln.is_downpayment
-                and not ln._flexi_loyalty_is_reward()
-            )
+            lambda ln: ln._flexi_loyalty_counts() and not ln._flexi_loyalty_is_reward()
         )
 
     def _flexi_loyalty_percent_line_vals(self, percent, product, description):
@@ -748,7 +742,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         groups = {}
         for line in self.order_line if lines is None else lines:
-            if line.display_type or line.is_downpayment:
+            if not line._flexi_loyalty_counts():
                 continue
             taxes = line.tax_id.filtered(lambda t: t.amount_type != "fixed")
             base, total = groups.get(taxes, (0.0, 0.0))

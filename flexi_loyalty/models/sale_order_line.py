@@ -62,6 +62,17 @@ class SaleOrderLine(models.Model):
         "and earns no points.",
     )
 
+    def _flexi_loyalty_counts(self, delivery=True):
+        """Whether the line carries money: no section or note, no down
+        payment, and no shipping unless ``delivery``. The one rule of which
+        lines count, for earning, rewards, the tier discount and taxes."""
+        self.ensure_one()
+        return not (
+            self.display_type
+            or self.is_downpayment
+            or (not delivery and self._is_delivery())
+        )
+
     def _flexi_loyalty_is_reward(self):
         """Whether this line carries points spent or a voucher."""
         self.ensure_one()

@@ -1,4 +1,5 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 
 class FlexiLoyaltyReportSale(models.Model):
@@ -96,5 +97,9 @@ class FlexiLoyaltyReportSale(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            f"CREATE OR REPLACE VIEW {self._table} AS ({self._flexi_query()})"
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                SQL(self._flexi_query()),
+            )
         )

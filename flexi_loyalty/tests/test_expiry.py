@@ -27,8 +27,12 @@ class TestExpiry(FlexiLoyaltyCommon, SMSCase):
     def test_points_expire_18_months_and_a_day_later(self):
         self._earn_on("2025-01-10")
         self._expire_on("2026-07-11")
-        self.assertEqual(self._lines(move_type="expire").points, -24)
+        expired = self._lines(move_type="expire")
+        self.assertEqual(expired.points, -24)
+        self.assertEqual(expired.partner_id, self.customer)
+        self.assertEqual(expired.program_id, self.program)
         self.assertEqual(self.member.points_balance, 0)
+        self.assertEqual(self.member.points_available, 0)
         self.assertBalanceIsLedger()
 
     def test_points_still_spendable_on_their_last_day(self):

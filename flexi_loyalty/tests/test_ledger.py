@@ -16,6 +16,28 @@ class TestLedger(FlexiLoyaltyCommon):
         self.assertEqual(order.flexi_loyalty_points_earned, 24)
         self.assertBalanceIsLedger()
 
+    def test_the_one_writer_posts_once_and_refuses_what_is_no_column(self):
+        Line = self.env["flexi.loyalty.ledger.line"]
+        vals = {
+            "subscription_id": self.member.id,
+            "move_type": "bonus",
+            "points": 5,
+            "reason": "Welcome gift",
+            "idempotency_key": "test:welcome-gift",
+        }
+        with self.assertRaises(ValueError):
+            Line._flexi_post([dict(vals, colour="red")])
+        line = Line._flexi_post([vals])
+        # The ORM sees the new line and balance without being asked to reread.
+        self.assertEqual(self.member.points_balance, 5)
+        self.assertEqual(self.member.points_available, 5)
+        self.assertIn(line, self.member.line_ids)
+        self.assertEqual(line.partner_id, self.customer)
+        self.assertEqual(line.currency_id, self.company.currency_id)
+        self.assertFalse(Line._flexi_post([vals]), "same key: posted once")
+        self.assertEqual(self.member.points_balance, 5)
+        self.assertBalanceIsLedger()
+
     def test_tax_included_base_counts_taxes(self):
         self.program.amount_base = "tax_included"
         order = self._order([(self.dish, 1)])  # 1000 HT = 1190 TTC

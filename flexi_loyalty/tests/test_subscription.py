@@ -16,6 +16,26 @@ class TestSubscription(FlexiLoyaltyCommon):
             self.member.phone = typed
             self.assertEqual(self.member.phone, "+213661223344")
 
+    def test_national_numbers_are_read_in_the_company_country(self):
+        """A shop in France types French numbers; the customer's own country
+        wins when known."""
+        self.company.country_id = self.env.ref("base.fr")
+        Sub = self.env["flexi.loyalty.subscription"]
+        partner = self.env["res.partner"].create({"name": "Claire"})
+        member = Sub.create(
+            {
+                "partner_id": partner.id,
+                "program_id": self.program.id,
+                "phone": "06 12 34 56 78",
+            }
+        )
+        self.assertEqual(member.phone, "+33612345678")
+        self.assertEqual(Sub._flexi_search_members("06 12 34"), member)
+        self.assertEqual(
+            Sub._flexi_normalize_phone("0550 12 34 56", self.customer),
+            "+213550123456",
+        )
+
     def test_invalid_phone_is_refused_clearly(self):
         partner = self.env["res.partner"].create({"name": "Typo"})
         with self.assertRaisesRegex(ValidationError, "not a valid mobile number"):

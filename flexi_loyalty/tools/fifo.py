@@ -18,6 +18,8 @@ outcome most favourable to the member.
 Points "valid until D" can still be spent on day D and expire on D + 1.
 """
 
+from datetime import date
+
 
 def _sort_key(expiry):
     # Never-expiring points are consumed last.
@@ -79,6 +81,16 @@ def expiring_between(lot_lines, debited, start, end):
         for expiry, left in remaining_lots(lot_lines, debited)
         if expiry is not None and start <= expiry <= end
     ]
+
+
+def upcoming_expiries(lot_lines, debited, today, end=None):
+    """Points left per expiry date from ``today`` on, earliest first.
+
+    Expirations due but not posted yet count as posted (they are consumed
+    first). ``end`` (included) stops the list; ``None`` lists them all.
+    """
+    debited += expired_due(lot_lines, debited, today)
+    return expiring_between(lot_lines, debited, today, end or date.max)
 
 
 def earliest_expiry_consumed(lot_lines, debited_before, amount):

@@ -16,8 +16,11 @@ def _parse_valid(text, region):
     return number if phonenumbers.is_valid_number(number) else None
 
 
-def normalize_phone(raw, default_region="DZ"):
+def normalize_phone(raw, default_region):
     """E.164 form of a valid number typed in any common way, else ``None``.
+
+    ``default_region`` (ISO code, e.g. the company's country) reads national
+    numbers; ``None`` reads international ones only.
 
     Accepts national ("0550 12 34 56"), international ("+213 550123456",
     "00213550123456") and country code without plus ("213550123456").
@@ -34,7 +37,7 @@ def normalize_phone(raw, default_region="DZ"):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def phone_search_prefix(raw, default_region="DZ"):
+def phone_search_prefix(raw, default_region):
     """E.164 prefix for the digits typed so far, for incremental lookup.
 
     "0550" gives "+213550", "+33 6" gives "+336", "00213 55" gives "+21355".
@@ -50,7 +53,11 @@ def phone_search_prefix(raw, default_region="DZ"):
         return complete
     if text.startswith("+"):
         return "+" + digits
-    metadata = PhoneMetadata.metadata_for_region(default_region.upper())
+    metadata = (
+        PhoneMetadata.metadata_for_region(default_region.upper())
+        if default_region
+        else None
+    )
     if metadata is None:
         return "+" + digits
     international = metadata.international_prefix

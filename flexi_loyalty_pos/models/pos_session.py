@@ -236,17 +236,7 @@ class PosSession(models.Model):
         reason = reward._flexi_unavailable_reason(member)
         if reason:
             raise UserError(reason)
-        spendable = member._flexi_spendable()
-        if spendable < reward.points_cost:
-            raise UserError(
-                _(
-                    "Not enough points: %(member)s can spend %(available)s points, "
-                    "%(asked)s asked.",
-                    member=member.partner_id.name,
-                    available=max(spendable, 0),
-                    asked=reward.points_cost,
-                )
-            )
+        member._flexi_check_affordable(reward.points_cost)
         goods = self._flexi_loyalty_goods_amount(lines)
         amount = self._flexi_loyalty_reward_amount(reward, goods)
         # sudo: redemptions are written by the server only (no create right
