@@ -7,9 +7,7 @@ import pytz
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import split_every
-
-from odoo.addons.flexi_loyalty.tools.codes import new_voucher_code
+from odoo.tools import SQL, split_every
 
 from ..tools.schedule import birthday_keys, dormancy_cutoff, mmdd
 from ..tools.template import (
@@ -289,7 +287,7 @@ class FmMarketingCampaign(models.Model):
         url = f"{self.get_base_url()}/fm/u/{trace_id + 1000}/{'x' * 20}"
         return {
             "first_name": "Abdelkader",
-            "code": new_voucher_code(),
+            "code": self.env["flexi.loyalty.voucher"]._flexi_new_code(),
             "expiry_date": fields.Date.today().strftime("%d/%m/%Y"),
             "shop_link": self._fm_shop_link(),
             "stop": self.env["fm.marketing.trace"]._fm_sms_text("", url),
@@ -379,21 +377,23 @@ class FmMarketingCampaign(models.Model):
             return []
         return sorted({partner_id for partner_id, _key in rows})
 
-    def _fm_sql_new_only(self, rows):
+    def _fm_new_only(self, rows):
         """Drop the (partner, key) pairs that already have a trace."""
         if not rows:
             return rows
-        self.env["fm.marketing.trace"].flush_model()
-        self.env.cr.execute(
-            """
-            SELECT t.partner_id, t.run_key
-              FROM fm_marketing_trace t
-              JOIN unnest(%s::int[]) AS c(partner_id) ON c.partner_id = t.partner_id
-             WHERE t.campaign_id = %s
-            """,
-            [[row[0] for row in rows], self.id],
+        # sudo: only the keys already sent are read, whoever runs the campaign.
+        traces = (
+            self.env["fm.marketing.trace"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("campaign_id", "=", self.id),
+                    ("partner_id", "in", list({row[0] for row in rows})),
+                ],
+                ["partner_id", "run_key"],
+            )
         )
-        done = set(self.env.cr.fetchall())
+        done = {(trace.partner_id.id, trace.run_key) for trace in traces}
         return [row for row in rows if row not in done]
 
     def _fm_segment_dormant(self, now):
@@ -408,7 +408,8 @@ class FmMarketingCampaign(models.Model):
         self.env["res.partner"].flush_model()
         self.env["fm.marketing.trace"].flush_model()
         self.env.cr.execute(
-            f"""
+            SQL(
+                """
             WITH last AS (
                 SELECT partner_id, MAX(date_order) AS last_order
                   FROM sale_order
@@ -422,7 +423,7 @@ class FmMarketingCampaign(models.Model):
                            'YYYY-MM-DD') AS run_key
                   FROM last
                   JOIN res_partner p ON p.id = last.partner_id
-                 WHERE p.active AND p.{self._fm_consent_column()}
+                 WHERE p.active AND %(consent)s
             )
             SELECT k.partner_id, k.run_key
               FROM keyed k
@@ -432,12 +433,12 @@ class FmMarketingCampaign(models.Model):
                       AND t.partner_id = k.partner_id AND t.run_key = k.run_key)
              ORDER BY k.partner_id
             """,
-            {
-                "company": self.company_id.id,
-                "before": before,
-                "tz": self._fm_tz().zone,
-                "campaign": self.id,
-            },
+                company=self.company_id.id,
+                before=before,
+                tz=self._fm_tz().zone,
+                consent=SQL.identifier("p", self._fm_consent_column()),
+                campaign=self.id,
+            )
         )
         return self.env.cr.fetchall()
 
@@ -450,18 +451,23 @@ class FmMarketingCampaign(models.Model):
         self.env["res.partner"].flush_model()
         self.env["fm.marketing.trace"].flush_model()
         self.env.cr.execute(
-            f"""
+            SQL(
+                """
             SELECT p.id, %(key)s
               FROM res_partner p
              WHERE p.fm_marketing_birth_mmdd = ANY(%(days)s)
-               AND p.active AND p.{self._fm_consent_column()}
+               AND p.active AND %(consent)s
                AND NOT EXISTS (
                    SELECT 1 FROM fm_marketing_trace t
                     WHERE t.campaign_id = %(campaign)s
                       AND t.partner_id = p.id AND t.run_key = %(key)s)
              ORDER BY p.id
             """,
-            {"key": run_key, "days": keys, "campaign": self.id},
+                key=run_key,
+                days=keys,
+                consent=SQL.identifier("p", self._fm_consent_column()),
+                campaign=self.id,
+            )
         )
         return self.env.cr.fetchall()
 
@@ -478,10 +484,11 @@ class FmMarketingCampaign(models.Model):
         ):
             self.env[model].flush_model()
         self.env.cr.execute(
-            f"""
+            SQL(
+                """
             SELECT p.id, 'first'
               FROM res_partner p
-             WHERE p.active AND p.{self._fm_consent_column()}
+             WHERE p.active AND %(consent)s
                AND p.create_date < %(before)s
                AND (EXISTS (SELECT 1 FROM res_users u
                              WHERE u.partner_id = p.id AND u.share AND u.active)
@@ -494,7 +501,10 @@ class FmMarketingCampaign(models.Model):
                                   AND t.partner_id = p.id AND t.run_key = 'first')
              ORDER BY p.id
             """,
-            {"before": registered_before, "campaign": self.id},
+                before=registered_before,
+                consent=SQL.identifier("p", self._fm_consent_column()),
+                campaign=self.id,
+            )
         )
         return self.env.cr.fetchall()
 
@@ -503,7 +513,7 @@ class FmMarketingCampaign(models.Model):
             [(self._fm_consent_column(), "=", True), *domain], order="id"
         )
         key = self._fm_period_key(now)
-        return self._fm_sql_new_only([(pid, key) for pid in partners.ids])
+        return self._fm_new_only([(pid, key) for pid in partners.ids])
 
     def _fm_segment_all(self, now):
         return self._fm_orm_segment([], now)

@@ -3,10 +3,8 @@ from uuid import uuid4
 from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
+from odoo.tools import SQL, plaintext2html
 from odoo.tools import hmac as odoo_hmac
-from odoo.tools import plaintext2html
-
-from odoo.addons.flexi_loyalty.tools.phone import normalize_phone
 
 from ..tools.schedule import frequency_cap_start, next_allowed_moment
 from ..tools.template import render
@@ -210,12 +208,12 @@ class FmMarketingTrace(models.Model):
     def _fm_addresses(self, campaign, partners):
         """({partner id: number or email}, {partner id: skip reason})."""
         addresses, skipped = {}, {}
-        region = (campaign.company_id.country_id.code or "DZ").upper()
         if campaign.channel == "sms":
+            Partner = self.env["res.partner"]
             for partner in partners:
                 raw = partner.mobile or partner.phone
-                number = normalize_phone(
-                    raw, (partner.country_id.code or region).upper()
+                number = Partner._flexi_phone_e164(
+                    raw, partner.country_id or campaign.company_id.country_id
                 )
                 if not raw:
                     skipped[partner.id] = "no_number"
@@ -240,16 +238,17 @@ class FmMarketingTrace(models.Model):
         blacklist of ``channel`` (one query)."""
         if not addresses:
             return set()
-        model, table, column = {
-            "sms": ("phone.blacklist", "phone_blacklist", "number"),
-            "email": ("mail.blacklist", "mail_blacklist", "email"),
+        model, field = {
+            "sms": ("phone.blacklist", "number"),
+            "email": ("mail.blacklist", "email"),
         }[channel]
-        self.env[model].flush_model()
-        self.env.cr.execute(
-            f"SELECT {column} FROM {table} WHERE active AND {column} = ANY(%s)",
-            [list(set(addresses.values()))],
+        # sudo: whether an address is blacklisted, whoever sends.
+        listed = set(
+            self.env[model]
+            .sudo()
+            .search_fetch([(field, "in", list(set(addresses.values())))], [field])
+            .mapped(field)
         )
-        listed = {row[0] for row in self.env.cr.fetchall()}
         return {pid for pid, address in addresses.items() if address in listed}
 
     @api.model
@@ -261,12 +260,17 @@ class FmMarketingTrace(models.Model):
             return set()
         self.flush_model()
         self.env.cr.execute(
-            """
-            SELECT DISTINCT partner_id FROM fm_marketing_trace
-             WHERE partner_id = ANY(%s) AND channel = %s AND state IN %s
-               AND send_date > %s
-            """,
-            [partners.ids, campaign.channel, CAPPED_STATES, start],
+            SQL(
+                """
+                SELECT DISTINCT partner_id FROM fm_marketing_trace
+                 WHERE partner_id = ANY(%s) AND channel = %s AND state IN %s
+                   AND send_date > %s
+                """,
+                partners.ids,
+                campaign.channel,
+                CAPPED_STATES,
+                start,
+            )
         )
         return {row[0] for row in self.env.cr.fetchall()}
 

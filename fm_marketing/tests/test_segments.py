@@ -58,6 +58,14 @@ class TestSegments(FmMarketingCommon):
         )
         self.assertFalse(self._run(birthday, datetime(2025, 3, 1, 10)))
 
+    def test_leap_day_birthday_on_29_february_in_leap_years(self):
+        self.amina.fm_marketing_birthdate = date(2000, 2, 29)
+        birthday = self._campaign(segment="birthday", body="Joyeux anniversaire !")
+        self.assertFalse(self._run(birthday, datetime(2024, 2, 28, 10)))
+        self.assertEqual(
+            self._reached(self._run(birthday, datetime(2024, 2, 29, 10))), self.amina
+        )
+
     def test_never_purchased_reaches_registered_customers_without_order(self):
         portal = self.env["res.users"].create(
             {

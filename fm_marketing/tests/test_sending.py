@@ -53,6 +53,13 @@ class TestSending(FmMarketingCommon):
         self.assertEqual(set(capped.mapped("skip_reason")), {"frequency"})
         self.assertEqual(set(again.mapped("state")), {"queued"})
 
+    def test_frequency_cap_holds_until_the_last_hour_of_the_week(self):
+        first, second = self._campaign(), self._campaign(name="Second")
+        with self.mockSMSGateway():
+            self._run(first)
+            capped = self._run(second, NOW + timedelta(days=6, hours=23))
+        self.assertEqual(set(capped.mapped("skip_reason")), {"frequency"})
+
     def test_night_sms_wait_for_the_morning(self):
         campaign = self._campaign()
         night = datetime(2025, 6, 15, 21, 30)  # 22:30 in Algiers
