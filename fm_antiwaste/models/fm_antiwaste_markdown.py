@@ -168,23 +168,15 @@ class FmAntiwasteMarkdown(models.Model):
         horizon = fields.Datetime.add(now, days=max_days + 2)
         tz = company.partner_id.tz or self.env.user.tz or "UTC"
         rows = self._fm_near_expiry_stock(company, now, horizon)
-        product_ids = {row[0] for row in rows}
+        # The category chain of each product, closest first (a category rule
+        # applies to its subcategories too).
+        products = self.env["product.product"].browse({row[0] for row in rows})
         categ_path = {}
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT p.id, c.parent_path
-                  FROM product_product p
-                  JOIN product_template t ON t.id = p.product_tmpl_id
-                  JOIN product_category c ON c.id = t.categ_id
-                 WHERE p.id IN %s
-                """,
-                tuple(product_ids) or (0,),
+        for product in products:
+            path = product.categ_id.parent_path or ""
+            categ_path[product.id] = tuple(
+                reversed([int(i) for i in path.split("/") if i])
             )
-        )
-        for product_id, parent_path in self.env.cr.fetchall():
-            ids = [int(i) for i in (parent_path or "").strip("/").split("/") if i]
-            categ_path[product_id] = tuple(reversed(ids))
         return markdown_steps(rows, rule_dicts, categ_path, now, tz)
 
     @api.model
