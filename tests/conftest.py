@@ -17,6 +17,7 @@ ADDONS = (
     "fm_marketing",
     "fm_antiwaste",
     "fm_antiwaste_pos",
+    "fm_antiwaste_marketing",
     "fm_click_collect",
     "flexi_loyalty_website_sale",
     "test_fm_full",

@@ -376,17 +376,9 @@ class FmAntiwasteBasket(models.Model):
     # Alerts
     # ------------------------------------------------------------------
     def _fm_notify(self, now=None):
-        """SMS to customers who opted in, through fm_marketing's campaign.
+        """Hook: tell customers that baskets were proposed at ``now``.
 
-        fm_marketing applies its consent, blacklist, frequency cap and quiet
-        hours; its daily run key makes a retried proposal send nothing twice.
+        Nothing here; fm_antiwaste_marketing (installed with fm_marketing)
+        sends the evening SMS through a marketing campaign.
         """
-        campaign = self.env.ref(
-            "fm_antiwaste.fm_antiwaste_campaign_baskets", raise_if_not_found=False
-        )
-        if not campaign or not (campaign.body or "").strip():
-            _logger.info("No anti-waste basket campaign: no alert sent")
-            return self.env["fm.marketing.trace"]
-        # sudo: the cron or a stock manager proposes baskets; sending goes
-        # through the campaign's own rules, whoever triggers it.
-        return campaign.sudo()._fm_run(now)
+        return None

@@ -5,8 +5,6 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from odoo.addons.sms.tests.common import SMSCase
-
 from .common import FmAntiwasteCommon
 
 EVENING = datetime(2025, 5, 10, 17, 30)  # 18:30 in Algiers
@@ -106,30 +104,3 @@ class TestBaskets(FmAntiwasteCommon):
             self.env.cr.savepoint(),
         ):
             basket.price = basket.value + 1
-
-
-@tagged("post_install", "-at_install")
-class TestBasketAlerts(FmAntiwasteCommon, SMSCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._lot(cls.salad, EXPIRY, 8)
-        cls.customer.write(
-            {"fm_antiwaste_alert": True, "fm_marketing_sms_consent": True}
-        )
-        cls.not_opted = cls.env["res.partner"].create(
-            {
-                "name": "Karim Haddad",
-                "mobile": "+213550654321",
-                "fm_marketing_sms_consent": True,
-            }
-        )
-
-    def test_sms_goes_to_opted_in_customers_only(self):
-        with freeze_time(EVENING), self.mockSMSGateway():
-            self.env["fm.antiwaste.basket"]._cron_fm_antiwaste_baskets(EVENING)
-        self.assertSMSOutgoing(self.customer, None, content="Paniers Anti-Gaspi")
-        self.assertFalse(
-            self._new_sms.filtered(lambda sms: sms.partner_id == self.not_opted)
-        )
-        self.assertEqual(len(self._new_sms), 1)

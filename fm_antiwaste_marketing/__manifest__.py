@@ -1,0 +1,15 @@
+{
+    "name": "Anti-Waste Markdowns - Marketing",
+    "summary": "Evening SMS to opted-in customers when surprise baskets go on sale",
+    "version": "18.0.1.0.0",
+    "category": "Marketing",
+    "license": "LGPL-3",
+    "author": "Fidelity Mart",
+    "website": "https://github.com/fidelity-mart/odoo-addons",
+    "depends": ["fm_antiwaste", "fm_marketing"],
+    "data": ["data/fm_antiwaste_marketing_campaign_data.xml"],
+    "development_status": "Alpha",
+    "installable": True,
+    "auto_install": True,
+    "application": False,
+}

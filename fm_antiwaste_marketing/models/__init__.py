@@ -1,0 +1,1 @@
+from . import fm_antiwaste_basket
