@@ -491,9 +491,13 @@ class FlexiLoyaltyOtp(models.Model):
         """Note on the member's chatter (never containing the code).
 
         ``sudo``: staff may not write on memberships; this only adds a note.
+        The author is not made a follower: two tabs asking for a code at the
+        same moment would both subscribe the customer and one would fail.
         """
         for otp in self:
-            otp.subscription_id.sudo().message_post(
+            otp.subscription_id.sudo().with_context(
+                mail_create_nosubscribe=True
+            ).message_post(
                 body=message,
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",

@@ -51,6 +51,20 @@ class TestOtp(FlexiLoyaltyCommon, SMSCase):
         self.assertNotIn(code, secret.code_hash)
         self.assertNotIn(code, " ".join(self.member.message_ids.mapped("body")))
 
+    def test_whoever_asks_for_a_code_does_not_start_following_the_membership(self):
+        """Two tabs asking at once both subscribed the author and one failed
+        on the followers' unique key (found by ``make load``)."""
+        clerk = new_test_user(
+            self.env, "otp_clerk", groups="sales_team.group_sale_salesman"
+        )
+        followers = self.member.message_partner_ids
+        with self.mockSMSGateway():
+            self.Otp.with_user(clerk)._flexi_request(
+                self.member, self.reward, self.order
+            )
+        self.assertIn("Code", self.member.message_ids[:1].body)
+        self.assertEqual(self.member.message_partner_ids, followers)
+
     def test_code_works_at_4_59_and_fails_at_5_01_like_a_wrong_code(self):
         with freeze_time(NOW):
             otp, code = self._request()
