@@ -29,7 +29,6 @@
             "fm_click_collect/static/tests/tours/**/*",
         ],
     },
-    "external_dependencies": {"python": ["phonenumbers"]},
     "development_status": "Alpha",
     "installable": True,
     "application": False,

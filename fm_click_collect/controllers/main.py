@@ -1,4 +1,3 @@
-import phonenumbers
 from werkzeug.exceptions import NotFound
 
 from odoo import _
@@ -14,8 +13,9 @@ class FmClickCollectWebsiteSale(WebsiteSale):
         self, address_values, partner_sudo, address_type, *args, **kwargs
     ):
         """A valid phone is stored in E.164 so SMS and member search find it.
-        Like Odoo, a number that could be one is kept as typed; only what
-        cannot be a phone number at all is refused."""
+        Anything else is kept as typed, as Odoo's own address form does: a
+        customer is never stopped at checkout by a number we cannot read (the
+        shop calls them, and SMS skip what is not a number)."""
         invalid_fields, missing_fields, error_messages = (
             super()._validate_address_values(
                 address_values, partner_sudo, address_type, *args, **kwargs
@@ -33,9 +33,6 @@ class FmClickCollectWebsiteSale(WebsiteSale):
             )
             if normalized:
                 address_values["phone"] = normalized
-            elif not _fm_cc_possible_phone(phone, (country.code or "").upper()):
-                invalid_fields.add("phone")
-                error_messages.append(_("This phone number is not valid."))
         return invalid_fields, missing_fields, error_messages
 
     def _get_shop_payment_errors(self, order):
@@ -47,16 +44,6 @@ class FmClickCollectWebsiteSale(WebsiteSale):
                     (_("Sorry, we cannot take your order for pickup yet."), error)
                 )
         return errors
-
-
-def _fm_cc_possible_phone(phone, region):
-    """Whether ``phone`` could be a number of ``region`` (right length),
-    even if no operator uses it."""
-    try:
-        number = phonenumbers.parse(phone, region or None)
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.is_possible_number(number)
 
 
 def _fm_cc_one_hold_per_visitor(order_sudo):

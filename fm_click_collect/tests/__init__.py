@@ -1,4 +1,5 @@
 from . import (
+    test_address,
     test_backoffice,
     test_concurrency,
     test_handover,
