@@ -21,8 +21,10 @@ The last line is the summary: ``N passed, M failed`` (M = tests we break).
 import argparse
 import ast
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -65,6 +67,8 @@ COMPAT_EXCLUDED = {
     "window (10 minutes); TestUi runs every one of them",
 }
 CACHE_DIR = ROOT / ".compat-cache"
+# Seconds Odoo gets to exit once its test report is written.
+SHUTDOWN_GRACE = 90
 
 # "ERROR db odoo.addons.sale.tests.test_x: FAIL: TestClass.test_method"
 # "ERROR db odoo.addons.sale.tests.test_x: ERROR: Subtest TestClass.test_m (i=1)"
@@ -144,17 +148,53 @@ def start(odoo_cmd, server, db, log_path, tags, install=None):
     ]
     # Closed by whoever waits for the process.
     log = open(log_path, "w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    # Own process group: Chromium left behind by a hung tour goes with Odoo.
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     proc.log = log
+    proc.log_path = Path(log_path)
     return proc
+
+
+def finish(proc, grace=SHUTDOWN_GRACE):
+    """Wait for ``proc``; return its code.
+
+    After a tour that froze the browser, Odoo prints its test report, then
+    may wait forever at shutdown for the Chromium it could not close: once
+    the report is in the log, ``grace`` seconds are enough to end cleanly.
+    """
+    reported_at, seen = None, 0
+    while proc.poll() is None:
+        time.sleep(2)
+        if reported_at is None:
+            with proc.log_path.open("rb") as log:
+                log.seek(max(seen - 100, 0))  # a line cut in two last time
+                new = log.read()
+            seen += len(new) - min(seen, 100)
+            if b"odoo.tests.result:" in new:
+                reported_at = time.monotonic()
+        elif time.monotonic() - reported_at > grace:
+            say(f"   Odoo still running {grace} s after its report: stopped")
+            kill(proc)
+    proc.log.close()
+    return proc.returncode
+
+
+def kill(proc):
+    """Odoo and whatever it started (Chromium)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
 
 
 def run(odoo_cmd, server, db, log_path, tags, install=None):
     """Same as :func:`start`, waiting for the end: (return code, seconds)."""
     started = time.monotonic()
     proc = start(odoo_cmd, server, db, log_path, tags, install)
-    rc = proc.wait()
-    proc.log.close()
+    rc = finish(proc)
     return rc, time.monotonic() - started
 
 
@@ -238,8 +278,7 @@ def run_shards(odoo_cmd, server, shards, install, logs):
     failed, ran, skipped, stats, by_db = set(), 0, [], {}, {}
     try:
         for name, proc in procs:
-            rc = proc.wait()
-            proc.log.close()
+            rc = finish(proc)
             log = logs / f"{name}.log"
             shard_failed, shard_ran, shard_skipped, shard_stats = parse(log)
             if shard_ran is None:
@@ -253,8 +292,7 @@ def run_shards(odoo_cmd, server, shards, install, logs):
     finally:
         for _name, proc in procs:
             if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+                kill(proc)
     return failed, ran, skipped, stats, by_db
 
 

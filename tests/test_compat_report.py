@@ -54,3 +54,34 @@ def test_no_report_means_no_verdict(tmp_path):
         f"{HEAD} CRITICAL compat odoo.service.server: Failed to initialize\n"
     )
     assert compat.parse(log)[1] is None
+
+
+def _fake_odoo(tmp_path, script):
+    """A process writing its log as Odoo does (no Odoo needed)."""
+    log = tmp_path / "odoo.log"
+    handle = log.open("w")
+    proc = compat.subprocess.Popen(
+        [sys.executable, "-c", script], stdout=handle, start_new_session=True
+    )
+    proc.log, proc.log_path = handle, log
+    return proc
+
+
+def test_odoo_hung_after_its_report_is_stopped(tmp_path):
+    # The report is out, then the process never exits (a frozen Chromium).
+    proc = _fake_odoo(
+        tmp_path,
+        "import time; print('x odoo.tests.result: 0 failed', flush=True); "
+        "time.sleep(600)",
+    )
+    started = compat.time.monotonic()
+    compat.finish(proc, grace=1)
+    assert proc.returncode is not None
+    assert compat.time.monotonic() - started < 30
+
+
+def test_odoo_still_testing_is_left_alone(tmp_path):
+    # No report yet: a long test run is not cut short by the grace time.
+    proc = _fake_odoo(tmp_path, "import time; time.sleep(5); print('done')")
+    assert compat.finish(proc, grace=1) == 0
+    assert "done" in proc.log_path.read_text()
