@@ -1,6 +1,8 @@
+from psycopg2.extensions import TransactionRollbackError
+
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, mute_logger, split_every
 
 MOVE_TYPES = [
     ("earn", "Earned"),
@@ -22,6 +24,10 @@ class FlexiLoyaltyLedgerLine(models.Model):
     _description = "Loyalty Points Movement"
     _order = "date desc, id desc"
     _rec_name = "move_type"
+    # Expiry cron: members per run (the scheduler runs it again for the
+    # rest), in chunks that fail alone when a member's points move meanwhile.
+    _flexi_expire_per_run = 2000
+    _flexi_expire_chunk = 100
 
     subscription_id = fields.Many2one(
         "flexi.loyalty.subscription",
@@ -311,16 +317,11 @@ class FlexiLoyaltyLedgerLine(models.Model):
         return self._flexi_post([dict(vals, idempotency_key=f"{key_prefix}{earlier}")])
 
     @api.model
-    def _flexi_expire_due(self, today, subscription_ids=None):
-        """Post what remains of earnings valid until before ``today``.
-
-        Selects, set-based, the points due per member, then posts them through
-        ``_flexi_post``. Idempotent: a second run finds nothing due (and the
-        per-day key guards against two runs racing). Returns the number of
-        expire lines posted.
-        """
+    def _flexi_expiry_due(self, today, subscription_ids=None):
+        """``[(member id, points)]`` of earnings valid until before ``today``
+        and not spent, set-based, by member."""
         if subscription_ids is not None and not subscription_ids:
-            return 0
+            return []
         self.flush_model()
         self.env["flexi.loyalty.subscription"].flush_model(["points_balance"])
         self.env.cr.execute(
@@ -337,6 +338,7 @@ class FlexiLoyaltyLedgerLine(models.Model):
                          WHERE %(where)s
                       GROUP BY subscription_id) sums
                  WHERE due_lots - debited > 0
+              ORDER BY subscription_id
                 """,
                 today=today,
                 where=SQL("subscription_id IN %s", tuple(subscription_ids))
@@ -344,33 +346,65 @@ class FlexiLoyaltyLedgerLine(models.Model):
                 else SQL("TRUE"),
             )
         )
-        due = self.env.cr.fetchall()
-        if not due:
-            return 0
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _flexi_post_expirations(self, due, today):
+        """Post the ``(member id, points)`` of ``due`` as expirations of
+        ``today`` (one key per member and day: a second run posts nothing)."""
         reason = _("Points expired")
+        return self._flexi_post(
+            [
+                {
+                    "subscription_id": sub_id,
+                    "move_type": "expire",
+                    "points": -points,
+                    "reason": reason,
+                    "idempotency_key": f"expire:{sub_id}:{today}",
+                }
+                for sub_id, points in due
+            ]
+        )
+
+    @api.model
+    def _flexi_expire_due(self, today, subscription_ids=None):
+        """Post what remains of earnings valid until before ``today``, for
+        every member or those given. Idempotent; returns the number of
+        expire lines posted."""
         posted = 0
-        # In batches: the nightly run may expire points of many members.
-        for batch in split_every(1000, due):
-            posted += len(
-                self._flexi_post(
-                    [
-                        {
-                            "subscription_id": sub_id,
-                            "move_type": "expire",
-                            "points": -points,
-                            "reason": reason,
-                            "idempotency_key": f"expire:{sub_id}:{today}",
-                        }
-                        for sub_id, points in batch
-                    ]
-                )
-            )
+        for batch in split_every(1000, self._flexi_expiry_due(today, subscription_ids)):
+            posted += len(self._flexi_post_expirations(batch, today))
         return posted
 
     @api.model
     def _cron_flexi_loyalty_expire(self):
-        """Daily: post the expirations due (idempotent, see _flexi_expire_due)."""
-        return self._flexi_expire_due(fields.Date.context_today(self))
+        """Daily: post the expirations due, a slice of members per run.
+
+        The scheduler is told how many members are left and runs this again
+        at once, each run its own short transaction: tills and web
+        redemptions never wait on one transaction over every member. A chunk
+        holding a member whose points moved while the run was reading
+        (a redemption committed meanwhile) is rolled back alone and left to
+        the next run, which reads the new balance. Returns the number of
+        expire lines posted.
+        """
+        today = fields.Date.context_today(self)
+        due = self._flexi_expiry_due(today)
+        todo, later = (
+            due[: self._flexi_expire_per_run],
+            due[self._flexi_expire_per_run :],
+        )
+        done = posted = 0
+        for chunk in split_every(self._flexi_expire_chunk, todo):
+            try:
+                with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                    posted += len(self._flexi_post_expirations(chunk, today))
+            except TransactionRollbackError:
+                later += chunk
+                continue
+            done += len(chunk)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=len(later))
+        return posted
 
     @api.model
     def _flexi_source_vals(self, record):

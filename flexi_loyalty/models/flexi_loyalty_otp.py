@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from ..tools import otp as otp_rules
 
 _logger = logging.getLogger(__name__)
+OTP_SECRET_PARAM = "flexi_loyalty.otp_secret"
 
 
 class FlexiLoyaltyOtp(models.Model):
@@ -87,18 +88,27 @@ class FlexiLoyaltyOtp(models.Model):
 
     @api.model
     def _flexi_secret(self):
-        """The server's key mixed into every code's HMAC, made on first use.
+        """The server's key mixed into every code's HMAC.
 
         Kept in the system parameters, not in the codes' table: a copy of
         that table alone reveals no code. ``sudo``: system parameters are
         administrators' data; only this method reads the key.
         """
         ICP = self.env["ir.config_parameter"].sudo()
-        secret = ICP.get_param("flexi_loyalty.otp_secret")
+        secret = ICP.get_param(OTP_SECRET_PARAM)
         if not secret:
-            secret = otp_rules.new_salt() + otp_rules.new_salt()
-            ICP.set_param("flexi_loyalty.otp_secret", secret)
+            # A database from before the key was made at install.
+            self._flexi_init_secret()
+            secret = ICP.get_param(OTP_SECRET_PARAM)
         return secret
+
+    @api.model
+    def _flexi_init_secret(self):
+        """Make the key, once: at install (data file), never on a customer's
+        first code, when two requests at once would each make their own."""
+        ICP = self.env["ir.config_parameter"].sudo()
+        if not ICP.get_param(OTP_SECRET_PARAM):
+            ICP.set_param(OTP_SECRET_PARAM, otp_rules.new_salt() + otp_rules.new_salt())
 
     @api.model
     def _flexi_binding(self, subscription, reward, points, document):

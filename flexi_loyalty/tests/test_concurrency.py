@@ -1,4 +1,7 @@
 import re
+from unittest.mock import patch
+
+from freezegun import freeze_time
 
 from odoo.tests import tagged
 
@@ -221,3 +224,103 @@ class TestConcurrentAttacks(TwoTransactionsMixin, FlexiLoyaltyCommon):
             )
             self.assertEqual(len(redeemed), 1)
             self.assertEqual(order.amount_total, 400.0)
+
+
+@tagged("post_install", "-at_install")
+class TestExpiryCronConcurrency(TwoTransactionsMixin, FlexiLoyaltyCommon):
+    """The nightly expiry while the shop is open, in real transactions."""
+
+    def _setup_committed(self):
+        with self.registry.cursor() as cr, freeze_time("2024-01-10"):
+            env = self._env(cr)
+            program = env["flexi.loyalty.program"].create(
+                {"name": "Expiry race", "otp_required": False, "validity_months": 18}
+            )
+            partners = env["res.partner"].create(
+                [
+                    {"name": "Amina", "email": "amina@example.com"},
+                    {"name": "Karim", "email": "karim@example.com"},
+                ]
+            )
+            members = env["flexi.loyalty.subscription"].create(
+                [{"partner_id": p.id, "program_id": program.id} for p in partners]
+            )
+            for member in members:
+                # Valid until 2025-07-10.
+                member._flexi_adjust(150, "Opening balance", move_type="bonus")
+            return {
+                "program": program.id,
+                "partners": partners.ids,
+                "members": members.ids,
+            }
+
+    def _cleanup(self, ids):
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            cr.execute(
+                "DELETE FROM flexi_loyalty_ledger_line WHERE subscription_id IN %s",
+                [tuple(ids["members"])],
+            )
+            env["flexi.loyalty.subscription"].browse(ids["members"]).unlink()
+            env["flexi.loyalty.program"].browse(ids["program"]).unlink()
+            env["res.partner"].browse(ids["partners"]).unlink()
+
+    def _run_cron(self, env, during_run=None):
+        """One run of the expiry cron as the scheduler starts it; returns
+        (lines posted, members left for the next run)."""
+        Line = type(env["flexi.loyalty.ledger.line"])
+        read_due = Line._flexi_expiry_due
+
+        def read_then_let_the_shop_work(line_model, today, subscription_ids=None):
+            due = read_due(line_model, today, subscription_ids)
+            if during_run:
+                during_run()
+            return due
+
+        cron = env.ref("flexi_loyalty.flexi_loyalty_cron_expire")
+        progress = env["ir.cron.progress"].create(
+            {"cron_id": cron.id, "done": 0, "remaining": 0}
+        )
+        with (
+            freeze_time("2026-01-01"),
+            patch.object(Line, "_flexi_expire_chunk", 1),
+            patch.object(Line, "_flexi_expiry_due", read_then_let_the_shop_work),
+        ):
+            posted = (
+                env["flexi.loyalty.ledger.line"]
+                .with_context(ir_cron_progress_id=progress.id)
+                ._cron_flexi_loyalty_expire()
+            )
+        env.cr.commit()
+        return posted, progress.remaining
+
+    def test_points_moved_during_the_run_expire_at_the_next_run(self):
+        ids = self._setup_committed()
+        self.addCleanup(self._cleanup, ids)
+        amina, karim = ids["members"]
+
+        def amina_earns_at_the_till():
+            with self.registry.cursor() as cr, freeze_time("2026-01-01"):
+                member = self._env(cr)["flexi.loyalty.subscription"].browse(amina)
+                member._flexi_adjust(10, "Birthday", move_type="bonus")
+
+        with self._two_transactions() as (env1, _env2):
+            posted, left = self._run_cron(env1, during_run=amina_earns_at_the_till)
+            # Karim's points expired; Amina's moved under the run: left for
+            # the next run, the scheduler told one member remains.
+            self.assertEqual((posted, left), (1, 1))
+            posted, left = self._run_cron(env1)
+            self.assertEqual((posted, left), (1, 0))
+            # A third run finds nothing: every expiry was posted once.
+            self.assertEqual(self._run_cron(env1), (0, 0))
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            for member_id, balance in ((amina, 10), (karim, 0)):
+                member = env["flexi.loyalty.subscription"].browse(member_id)
+                lines = env["flexi.loyalty.ledger.line"].search(
+                    [("subscription_id", "=", member_id)]
+                )
+                self.assertEqual(member.points_balance, balance)
+                self.assertEqual(sum(lines.mapped("points")), balance)
+                expired = lines.filtered(lambda ln: ln.move_type == "expire")
+                self.assertEqual(expired.mapped("points"), [-150])

@@ -42,6 +42,14 @@ class TestOtp(FlexiLoyaltyCommon, SMSCase):
             return error.args[0]
         return None
 
+    def test_code_key_is_made_at_install_not_by_the_first_request(self):
+        # Two first requests at once would each make a key of their own.
+        ICP = self.env["ir.config_parameter"].sudo()
+        key = ICP.get_param("flexi_loyalty.otp_secret")
+        self.assertGreaterEqual(len(key or ""), 32)
+        self._request()
+        self.assertEqual(ICP.get_param("flexi_loyalty.otp_secret"), key)
+
     def test_code_goes_by_sms_and_only_its_salted_hash_is_stored(self):
         otp, code = self._request()
         self.assertSMSOutgoing(self.customer, self.member.phone, content=code)
