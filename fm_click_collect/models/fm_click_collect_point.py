@@ -1,10 +1,14 @@
+import logging
+
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_duration
 
 from odoo.addons.website_sale_collect import utils as collect_utils
 
 from ..tools import slots as slot_rules
+
+_logger = logging.getLogger(__name__)
 
 
 class FmClickCollectPoint(models.Model):
@@ -143,6 +147,7 @@ class FmClickCollectPoint(models.Model):
     def create(self, vals_list):
         points = super().create(vals_list)
         points._fm_generate_slots()
+        points._fm_geo_localize()
         return points
 
     def write(self, vals):
@@ -156,7 +161,32 @@ class FmClickCollectPoint(models.Model):
         }
         if slot_fields & set(vals):
             self._fm_generate_slots()
+        if "partner_id" in vals:
+            self._fm_geo_localize()
         return res
+
+    def _fm_geo_localize(self):
+        """Place the points' addresses on the map once, when the shop sets
+        them up; never while a customer checks out (a call to the map
+        service per point and visitor, and visitors racing to write the same
+        address). A point the map service cannot place is listed unsorted.
+
+        sudo: coordinates of the shop's own addresses; whoever manages the
+        points may not edit contacts.
+        """
+        addresses = self.sudo().partner_id.filtered(
+            lambda a: not (a.partner_latitude and a.partner_longitude)
+        )
+        if not addresses:
+            return
+        try:
+            addresses.geo_localize()
+        except UserError:
+            _logger.info(
+                "Pickup point addresses not placed on the map: %s",
+                addresses.ids,
+                exc_info=True,
+            )
 
     # ------------------------------------------------------------ slot maths
 
@@ -296,8 +326,6 @@ class FmClickCollectPoint(models.Model):
         widget shows points unchanged; ``fm_point_id`` identifies the point."""
         self.ensure_one()
         address = self.partner_id
-        if not (address.partner_latitude and address.partner_longitude):
-            address.geo_localize()  # As website_sale_collect does for warehouses.
         if product:
             stock = collect_utils.format_product_stock_values(
                 product, self.warehouse_id.id

@@ -1,3 +1,6 @@
+from unittest.mock import patch
+
+from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -70,6 +73,37 @@ class TestPickupPointForm(FmClickCollectCommon):
         form.save()
         self.assertEqual(self.post_point.cutoff_hour, 0.0)
         self.assertFalse(self.post_point.has_cutoff)
+
+    def _map_service(self, **kwargs):
+        """Odoo's geolocation of an address (the only thing mocked: the map
+        service is on the internet)."""
+        return patch.object(
+            type(self.env["res.partner"]), "geo_localize", autospec=True, **kwargs
+        )
+
+    def test_new_point_is_placed_on_the_map_when_created(self):
+        self.post_address.write({"partner_latitude": 0.0, "partner_longitude": 0.0})
+        with self._map_service() as geo:
+            self._create_point_as(self.cc_manager, "Poste Hydra")
+        geo.assert_called_once()
+        self.assertEqual(geo.call_args.args[0], self.post_address)
+
+    def test_map_service_down_does_not_stop_the_manager(self):
+        self.post_address.write({"partner_latitude": 0.0, "partner_longitude": 0.0})
+        with self._map_service(side_effect=UserError("No internet")):
+            point = self._create_point_as(self.sales_manager, "Boutique El Biar")
+        self.assertTrue(point.slot_ids)
+
+    def test_checkout_never_calls_the_map_service(self):
+        # A point the map could not place: customers still see it, and their
+        # checkout does not wait on (nor write) the point's address.
+        self.post_address.write({"partner_latitude": 0.0, "partner_longitude": 0.0})
+        order = self._create_in_store_delivery_order()
+        with self._map_service(side_effect=AssertionError("map called")) as geo:
+            values = self.post_point._fm_pickup_location_values(order=order)
+        geo.assert_not_called()
+        self.assertEqual(values["fm_point_id"], self.post_point.id)
+        self.assertEqual(values["distance"], 0.0)
 
 
 @tagged("post_install", "-at_install")
