@@ -5,12 +5,27 @@ from odoo.addons.website_sale.controllers.main import WebsiteSale
 
 
 class FmAntiwasteShop(http.Controller):
+    # Offers per page, as a shop page of Odoo's.
+    _fm_antigaspi_per_page = 24
+
     @http.route(
-        "/shop/antigaspi", type="http", auth="public", website=True, sitemap=True
+        ["/shop/antigaspi", "/shop/antigaspi/page/<int:page>"],
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=True,
     )
-    def antigaspi(self, **kwargs):
-        """Today's anti-waste offers: marked-down products and surprise baskets."""
-        markdowns = request.website._fm_antiwaste_offers()
+    def antigaspi(self, page=1, **kwargs):
+        """Today's anti-waste offers: marked-down products, a page at a
+        time, and surprise baskets."""
+        website = request.website
+        offers = website._fm_antiwaste_offers()
+        per_page = self._fm_antigaspi_per_page
+        pager = website.pager(
+            url="/shop/antigaspi", total=len(offers), page=page, step=per_page
+        )
+        markdowns = offers[pager["offset"] : pager["offset"] + per_page]
+        templates = markdowns.product_id.product_tmpl_id
         # sudo: visitors may not read baskets; only published ones are shown.
         baskets = (
             request.env["fm.antiwaste.basket"]
@@ -18,13 +33,20 @@ class FmAntiwasteShop(http.Controller):
             .search(
                 [
                     ("state", "=", "published"),
-                    ("company_id", "=", request.website.company_id.id),
+                    ("company_id", "=", website.company_id.id),
                 ]
             )
         )
         return request.render(
             "fm_antiwaste.antigaspi_page",
-            {"markdowns": markdowns, "baskets": baskets},
+            {
+                "markdowns": markdowns,
+                "pager": pager,
+                # One pricelist computation for the page, not one per card.
+                "prices": templates._get_sales_prices(website) if templates else {},
+                "baskets": baskets if pager["page"]["num"] == 1 else baskets.browse(),
+                "has_offers": bool(offers or baskets),
+            },
         )
 
 

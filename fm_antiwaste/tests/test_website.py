@@ -1,9 +1,11 @@
 import re
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
+from ..controllers.main import FmAntiwasteShop
 from .common import FmAntiwasteCommon
 
 
@@ -43,6 +45,25 @@ class TestWebsite(HttpCase, FmAntiwasteCommon):
         self.assertRegex(html, r"3\s+at this price")
         self.assertNotRegex(html, r"3\s+left")
         self.assertRegex(html, r"(?s)<del[^>]*>\s*<em[^>]*>[^/]*?100\.00")
+
+    def test_shop_page_reads_the_offers_once_for_all_its_cards(self):
+        # Three marked-down products on the page: still one read for the
+        # cards (and one for the banner), not one per card.
+        now = fields.Datetime.now().replace(microsecond=0, second=0)
+        tomorrow = now.replace(hour=0, minute=0) + timedelta(days=1)
+        for name in ("Salade César", "Salade grecque"):
+            self._lot(self._product(name, 80.0), tomorrow, 2)
+        self.env["fm.antiwaste.markdown"]._fm_recompute(self.company, now)
+        Markdown = type(self.env["fm.antiwaste.markdown"])
+        with patch.object(
+            Markdown,
+            "_fm_active_for_products",
+            autospec=True,
+            side_effect=Markdown._fm_active_for_products,
+        ) as reads:
+            html = self.url_open("/shop?search=Salade").text
+        self.assertEqual(html.count("Anti-gaspi -30 %"), 3)
+        self.assertLessEqual(reads.call_count, 2)
 
     def test_shop_links_to_the_antigaspi_page(self):
         html = self.url_open("/shop").text
@@ -97,6 +118,27 @@ class TestWebsite(HttpCase, FmAntiwasteCommon):
         html = self.url_open(self.salad.product_tmpl_id.website_url).text
         self.assertRegex(html, r"3\s+at this price")
         self.assertIn("Expires on", html)
+
+    def test_antigaspi_page_is_paged_like_the_shop(self):
+        # Two offers, one per page: a big shop's offers come page by page.
+        now = fields.Datetime.now().replace(microsecond=0, second=0)
+        quiche = self._product("Quiche lorraine", 80.0)
+        self._lot(quiche, now.replace(hour=0, minute=0) + timedelta(days=1), 2)
+        self.env["fm.antiwaste.markdown"]._fm_recompute(self.company, now)
+        with patch.object(FmAntiwasteShop, "_fm_antigaspi_per_page", 1):
+            first = self.url_open("/shop/antigaspi").text
+            second = self.url_open("/shop/antigaspi/page/2").text
+        self.assertEqual(first.count("o_fm_antigaspi_offer"), 1)
+        self.assertEqual(second.count("o_fm_antigaspi_offer"), 1)
+        self.assertIn('href="/shop/antigaspi/page/2"', first)
+        names = ("Salade niçoise", "Quiche lorraine")
+        shown = [next(n for n in names if n in page) for page in (first, second)]
+        self.assertCountEqual(shown, names)
+        # Its price on its card, the pricelist's: 80 - 30 %.
+        self.assertRegex(
+            second if "Quiche" in second else first,
+            r"(?s)o_fm_antigaspi_price[^>]*>.*?56\.00",
+        )
 
     def test_sold_out_step_leaves_the_page(self):
         self.env["stock.quant"]._update_available_quantity(
