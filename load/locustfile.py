@@ -266,8 +266,17 @@ class Checkout(Base):
             context={"group": g},
             allow_redirects=False,
         )
-        self.json("/payment/status/poll", {}, g)
-        return "paid"
+        # As the confirmation page does: Odoo answers "retry" while another
+        # request post-processes the payment (a lock), and the page polls on.
+        for _try in range(20):
+            try:
+                self.json("/payment/status/poll", {}, g)
+                return "paid"
+            except RuntimeError as error:
+                if "retry" not in str(error):
+                    raise
+                gevent.sleep(0.5)
+        return "payment status never came"
 
 
 # ---------------------------------------------------------------- redemption

@@ -12,6 +12,29 @@ from odoo.addons.website_sale.tests.common import WebsiteSaleCommon
 KNOWN_CODE = "424242"
 
 
+def caterer_program(env):
+    """The caterer's programme (100 DA = 1 point, code by SMS to redeem) and
+    its reward: 100 points for a 200 DA credit."""
+    program = env["flexi.loyalty.program"].create(
+        {
+            "name": "Fidélité Traiteur",
+            "company_id": env.company.id,
+            "amount_per_point": 100.0,
+            "otp_required": True,
+        }
+    )
+    reward = env["flexi.loyalty.reward"].create(
+        {
+            "name": "Bon de 200",
+            "program_id": program.id,
+            "reward_type": "credit",
+            "points_cost": 100,
+            "credit_amount": 200.0,
+        }
+    )
+    return program, reward
+
+
 class FlexiLoyaltyWebsiteSaleCommon(WebsiteSaleCommon, MockSMS):
     """(MockSMS is an HttpCase.) Amina (portal, member with 300 points) can
     spend 100 points for a 200 DA credit in her website cart; Karim (portal)
@@ -23,23 +46,7 @@ class FlexiLoyaltyWebsiteSaleCommon(WebsiteSaleCommon, MockSMS):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         # Only this test's program: demo programs stay out of the amounts.
         cls.env["flexi.loyalty.program"].search([]).action_archive()
-        cls.program = cls.env["flexi.loyalty.program"].create(
-            {
-                "name": "Fidélité Traiteur",
-                "company_id": cls.env.company.id,
-                "amount_per_point": 100.0,
-                "otp_required": True,
-            }
-        )
-        cls.reward = cls.env["flexi.loyalty.reward"].create(
-            {
-                "name": "Bon de 200",
-                "program_id": cls.program.id,
-                "reward_type": "credit",
-                "points_cost": 100,
-                "credit_amount": 200.0,
-            }
-        )
+        cls.program, cls.reward = caterer_program(cls.env)
         algeria = cls.env.ref("base.dz")
         cls.amina = new_test_user(
             cls.env, login="amina", groups="base.group_portal", name="Amina Benali"

@@ -4,10 +4,13 @@ from unittest.mock import patch
 from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.flexi_loyalty_website_sale.tests.common import (
+    KNOWN_CODE,
+    caterer_program,
+)
 from odoo.addons.fm_click_collect.tests.common import FmClickCollectCommon
 from odoo.addons.sms.tests.common import MockSMS
 
-KNOWN_CODE = "424242"
 PICKUP_CODE = "M7KP4X"
 
 
@@ -41,23 +44,7 @@ class TestCustomerJourney(FmClickCollectCommon, MockSMS):
         )
         cls.in_store_dm.website_id = cls.website
         cls.env.company.partner_id.tz = "Africa/Algiers"
-        cls.program = cls.env["flexi.loyalty.program"].create(
-            {
-                "name": "Fidélité Traiteur",
-                "company_id": cls.env.company.id,
-                "amount_per_point": 100.0,
-                "otp_required": True,
-            }
-        )
-        cls.reward = cls.env["flexi.loyalty.reward"].create(
-            {
-                "name": "Bon de 200",
-                "program_id": cls.program.id,
-                "reward_type": "credit",
-                "points_cost": 100,
-                "credit_amount": 200.0,
-            }
-        )
+        cls.program, cls.reward = caterer_program(cls.env)
         algeria = cls.env.ref("base.dz")
         cls.amina = new_test_user(
             cls.env,
