@@ -59,12 +59,30 @@ COMPAT_MODULES = [
     "portal",
 ]
 # Two databases tested side by side (one Odoo process each: a 2-core machine
-# runs them in about half the time): the till, and the rest.
-SHARDS = [["point_of_sale", "pos_loyalty"]]
+# runs them in about half the time): the till's 270 tests, and the rest.
+SHARDS = [["point_of_sale"]]
 # Classes left out, each with its reason (README, "Odoo's own tests").
 COMPAT_EXCLUDED = {
     "point_of_sale:MobileTestUi": "TestUi's 56 tours again in a phone-sized "
     "window (10 minutes); TestUi runs every one of them",
+}
+# Tests that fail without our addons too (control database, Odoo 18.0 and
+# this machine's Chromium): website editor tours whose browser freezes at the
+# first click in the edited page, then waits 2 minutes for a tour timeout.
+# Left out of the selection so the run fits its time; listed in every report.
+FREEZE = "website editor tour: the browser freezes without our addons too"
+COMPAT_UPSTREAM = {
+    "website_sale:TestCustomize.test_01_admin_shop_customize_tour": FREEZE,
+    "website_sale:TestCustomize.test_06_admin_list_view_b2c": FREEZE,
+    "website_sale:TestSaleProcess.test_01_admin_shop_tour": FREEZE,
+    "website_sale:TestWebsiteSaleEditor.test_category_page_and_products_snippet": (
+        FREEZE
+    ),
+    "website_sale:TestWebsiteSaleEditor.test_website_sale_restricted_editor_ui": (
+        FREEZE
+    ),
+    "website_sale:TestSnippets.test_01_snippet_products_edition": FREEZE,
+    "website_sale:TestSnippets.test_02_snippet_products_remove": FREEZE,
 }
 CACHE_DIR = ROOT / ".compat-cache"
 # Seconds Odoo gets to exit once its test report is written.
@@ -206,7 +224,8 @@ def shard_modules():
 
 def selection_tags(modules):
     tags = [f"post_install/{module}" for module in modules]
-    tags += [f"-/{key}" for key in COMPAT_EXCLUDED if key.split(":", 1)[0] in modules]
+    left_out = [*COMPAT_EXCLUDED, *COMPAT_UPSTREAM]
+    tags += [f"-/{key}" for key in left_out if key.split(":", 1)[0] in modules]
     return ",".join(tags)
 
 
@@ -339,8 +358,13 @@ def main():
         say(f"   {ran} test(s) in {minutes:.1f} min, {len(failed)} failing")
         for module, (count, seconds) in sorted(stats.items()):
             say(f"   {module:<22} {count:>4} tests {seconds:>7.0f} s")
-        if failed:
-            failed -= again(odoo_cmd, server, failed, by_db, logs)
+        # Known to fail without our addons (cached control): no second run.
+        path = cache_path()
+        cached = (
+            json.loads(path.read_text()) if not args.no_cache and path.exists() else {}
+        )
+        if retry := {k for k in failed if not cached.get(k)}:
+            failed -= again(odoo_cmd, server, retry, by_db, logs)
         verdicts = (
             control_verdicts(odoo_cmd, server, failed, logs, not args.no_cache)
             if failed
@@ -350,6 +374,9 @@ def main():
     broken = sorted(k for k, v in verdicts.items() if not v)
     for key in upstream:
         say(f"   fails without our addons too (upstream, not counted): {key}")
+    if not args.tags:
+        for key, why in COMPAT_UPSTREAM.items():
+            say(f"   left out, fails without our addons too ({why}): {key}")
     for key in broken:
         say(f"!! BROKEN by our addons: {key}")
     if skipped:

@@ -85,3 +85,16 @@ def test_odoo_still_testing_is_left_alone(tmp_path):
     proc = _fake_odoo(tmp_path, "import time; time.sleep(5); print('done')")
     assert compat.finish(proc, grace=1) == 0
     assert "done" in proc.log_path.read_text()
+
+
+def test_selection_leaves_out_what_fails_without_our_addons_too():
+    tags = compat.selection_tags(["website_sale", "point_of_sale"]).split(",")
+    assert "post_install/website_sale" in tags
+    for key in [*compat.COMPAT_UPSTREAM, *compat.COMPAT_EXCLUDED]:
+        assert f"-/{key}" in tags
+    # Every left-out test says why.
+    assert all(compat.COMPAT_UPSTREAM.values())
+    # A module not selected gets no exclusion of its own.
+    assert not any(
+        "website_sale" in t for t in compat.selection_tags(["sale"]).split(",")
+    )
