@@ -11,6 +11,7 @@
     "data": [
         "views/res_config_settings_views.xml",
         "views/sms_sms_views.xml",
+        "views/sms_template_views.xml",
     ],
     "development_status": "Alpha",
     "installable": True,

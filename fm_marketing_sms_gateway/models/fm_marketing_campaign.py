@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from odoo.addons.fm_marketing.tools.template import (
     TemplateError,
@@ -62,14 +62,7 @@ class FmMarketingCampaign(models.Model):
 
     @api.model
     def _fm_unicode_warning(self, count):
-        if not count.unicode_chars:
-            return False
-        chars = ", ".join(f"« {char} »" for char in count.unicode_chars)
-        return _(
-            "%(chars)s cannot be sent in the GSM alphabet: the whole message "
-            "goes in Unicode, 70 characters per SMS instead of 160.",
-            chars=chars,
-        )
+        return self.env["sms.template"]._fm_unicode_warning(count)
 
     def _compute_sms_spent(self):
         # sudo: the trackers are technical; only counts of this campaign's

@@ -1,1 +1,1 @@
-from . import test_sending, test_settings, test_webhooks
+from . import test_sending, test_settings, test_template_cost, test_webhooks
