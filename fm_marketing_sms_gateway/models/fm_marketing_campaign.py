@@ -65,23 +65,23 @@ class FmMarketingCampaign(models.Model):
         return self.env["sms.template"]._fm_unicode_warning(count)
 
     def _compute_sms_spent(self):
-        # sudo: the trackers are technical; only counts of this campaign's
-        # own messages are read.
+        # sudo: the trackers are technical; only sums of this campaign's own
+        # messages are read.
         groups = (
             self.env["sms.tracker"]
             .sudo()
             ._read_group(
                 [("fm_marketing_trace_id.campaign_id", "in", self.ids)],
                 ["fm_marketing_trace_id"],
-                ["fm_segments:sum"],
+                ["fm_segments:sum", "fm_cost:sum"],
             )
         )
-        segments = {}
-        for trace, total in groups:
-            key = trace.campaign_id.id
-            segments[key] = segments.get(key, 0) + total
+        spent = {}
+        for trace, segments, cost in groups:
+            total = spent.setdefault(trace.campaign_id.id, [0, 0.0])
+            total[0] += segments
+            total[1] += cost
         for campaign in self:
-            campaign.sms_segments_sent = segments.get(campaign.id, 0)
-            campaign.sms_cost_spent = campaign.currency_id.round(
-                campaign.sms_segments_sent * campaign.company_id.fm_sms_segment_price
-            )
+            segments, cost = spent.get(campaign.id, (0, 0.0))
+            campaign.sms_segments_sent = segments
+            campaign.sms_cost_spent = campaign.currency_id.round(cost)

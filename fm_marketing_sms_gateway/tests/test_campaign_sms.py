@@ -50,21 +50,57 @@ class TestCampaignThroughProviders(CampaignSmsCase):
     def run_campaign(self, campaign):
         self._run(campaign, NOW)
         self.env["sms.sms"]._process_queue()
+        # A second run of the SMS cron finds nothing left to send.
+        self.env["sms.sms"]._process_queue()
+
+    def trackers(self, campaign):
+        return self.env["sms.tracker"].search(
+            [("fm_marketing_trace_id", "in", campaign.trace_ids.ids)]
+        )
+
+    def assert_cost_kept_at_the_price_of_the_day(self, campaign, cost):
+        self.assertEqual(campaign.sms_cost_spent, cost)
+        self.company.fm_sms_segment_price = 10.0
+        campaign.invalidate_recordset(["sms_cost_spent"])
+        self.assertEqual(campaign.sms_cost_spent, cost, "spent at the old price")
+        self.assertGreater(campaign.sms_estimated_cost, 0)
 
     def test_campaign_goes_out_through_twilio_and_counts_what_it_cost(self):
         self.use_twilio()
         campaign = self._campaign(body="Prête pour vous, {first_name} !")
         campaign.sms_fold_gsm7 = True
         self.run_campaign(campaign)
-        self.assertEqual(len(self.sms_provider.requests), 2)
-        numbers = {r["body"]["To"] for r in self.sms_provider.requests}
-        self.assertEqual(numbers, {"+213550123456", "+213661223344"})
+        numbers = sorted(r["body"]["To"] for r in self.sms_provider.requests)
+        self.assertEqual(numbers, ["+213550123456", "+213661223344"], "each once")
         for body in self.sent_bodies():
             self.assertTrue(body.startswith("Prete pour vous, "), "folded")
         traces = campaign.trace_ids
         self.assertEqual(set(traces.mapped("state")), {"sent"})
+        trackers = self.trackers(campaign)
+        self.assertEqual(len(trackers), 2)
+        self.assertEqual(
+            set(trackers.mapped("fm_provider_message_id")),
+            {f"SM{1:032d}", f"SM{2:032d}"},
+        )
         self.assertEqual(campaign.sms_segments_sent, 2)
-        self.assertEqual(campaign.sms_cost_spent, 9.0)
+        self.assert_cost_kept_at_the_price_of_the_day(campaign, 9.0)
+
+        # Twilio reports one of them undelivered: its trace says so.
+        response = self.post_twilio(
+            "/fm_sms_gateway/twilio/status",
+            {
+                "AccountSid": self.company.sudo().fm_sms_twilio_account_sid,
+                "MessageSid": f"SM{1:032d}",
+                "MessageStatus": "undelivered",
+                "ErrorCode": "30003",
+            },
+        )
+        self.assertEqual(response.status_code, 204)
+        failed = trackers.filtered(
+            lambda t: t.fm_provider_message_id == f"SM{1:032d}"
+        ).fm_marketing_trace_id
+        failed.invalidate_recordset()
+        self.assertEqual(failed.state, "failed")
 
     def test_campaign_goes_out_through_the_http_provider(self):
         self.use_http()
@@ -74,10 +110,16 @@ class TestCampaignThroughProviders(CampaignSmsCase):
         )
         campaign = self._campaign()
         self.run_campaign(campaign)
-        self.assertEqual(len(self.sms_provider.requests), 2)
+        numbers = sorted(r["body"]["to"] for r in self.sms_provider.requests)
+        self.assertEqual(numbers, ["+213550123456", "+213661223344"], "each once")
         states = sorted(campaign.trace_ids.mapped("state"))
         self.assertEqual(states, ["failed", "sent"])
+        trackers = self.trackers(campaign)
+        self.assertEqual(
+            sorted(trackers.mapped("fm_provider_message_id"), key=bool), [False, "a1"]
+        )
         self.assertEqual(campaign.sms_segments_sent, 1, "failed SMS cost nothing")
+        self.assert_cost_kept_at_the_price_of_the_day(campaign, 4.5)
 
     def test_stop_reply_withdraws_the_marketing_consent_and_start_gives_it_back(self):
         self.use_http()

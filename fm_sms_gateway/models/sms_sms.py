@@ -57,11 +57,12 @@ class SmsSms(models.Model):
             return
         timeout = self._fm_timeout()
         flags = {"unlink_failed": unlink_failed, "unlink_sent": unlink_sent}
+        price = company.fm_sms_segment_price
         batch = self._fm_lock_outgoing().with_context(sms_skip_msg_notification=True)
         for sms in batch:
             if sms.fm_provider_message_id:
                 # Accepted by a previous run that did not record it as sent.
-                sms._fm_mark_sent(sms.fm_provider_message_id, **flags)
+                sms._fm_mark_sent(sms.fm_provider_message_id, price, **flags)
                 continue
             if not PLAUSIBLE_NUMBER.match(re.sub(r"[\s.()-]", "", sms.number or "")):
                 sms._fm_mark_failed("sms_number_format", "", **flags)
@@ -73,7 +74,7 @@ class SmsSms(models.Model):
                 "SMS %s through %s: %s", sms.id, company.fm_sms_provider, result.status
             )
             if result.status == "sent":
-                sms._fm_mark_sent(result.message_id, **flags)
+                sms._fm_mark_sent(result.message_id, price, **flags)
             elif result.status == "rejected":
                 sms._fm_mark_failed(FAILURE_TYPES[result.kind], result.reason, **flags)
             else:
@@ -108,11 +109,19 @@ class SmsSms(models.Model):
         locked.invalidate_recordset(["state", "to_delete", "fm_provider_message_id"])
         return locked.sudo()
 
-    def _fm_mark_sent(self, message_id, unlink_failed=False, unlink_sent=True):
+    def _fm_mark_sent(
+        self, message_id, segment_price=0.0, unlink_failed=False, unlink_sent=True
+    ):
+        """Taken by the provider; its cost is kept at the price of the day,
+        so a later change of price does not rewrite what was spent."""
         self.ensure_one()
         segments = count_sms(self.body or "").segments
         self.sms_tracker_id.write(
-            {"fm_provider_message_id": message_id, "fm_segments": segments}
+            {
+                "fm_provider_message_id": message_id,
+                "fm_segments": segments,
+                "fm_cost": segments * segment_price,
+            }
         )
         self.sms_tracker_id._action_update_from_sms_state("pending")
         self.write(
