@@ -262,13 +262,13 @@ def control_verdicts(odoo_cmd, server, keys, logs, use_cache):
     return {key: cached[key] for key in keys}
 
 
-def again(odoo_cmd, server, failed, by_db, logs):
+def again(odoo_cmd, server, failed, by_db, logs, label="again"):
     """Run the failed tests once more in their database: the flaky ones."""
-    say(f"== again, same database(s): {len(failed)} failing test(s)")
+    say(f"== {label}, same database(s): {len(failed)} failing test(s)")
     passed = set()
-    for db in sorted(set(by_db.values())):
+    for db in sorted({by_db[k] for k in failed}):
         keys = sorted(k for k in failed if by_db[k] == db)
-        log = logs / f"{db}-again.log"
+        log = logs / f"{db}-{label}.log"
         rc, _secs = run(odoo_cmd, server, db, log, ",".join(map(tag_of, keys)))
         still, ran, _skipped, _stats = parse(log)
         if ran is None:
@@ -315,6 +315,26 @@ def run_shards(odoo_cmd, server, shards, install, logs):
     return failed, ran, skipped, stats, by_db
 
 
+def judge(odoo_cmd, server, failed, by_db, logs, use_cache):
+    """{failing key: True if upstream's, False if broken by us}.
+
+    Each failure runs again in its database (unless the cached control knows
+    it fails upstream), then in the control database; one that passes there
+    runs a third time with our addons: broken only if it fails every time.
+    """
+    path = cache_path()
+    cached = json.loads(path.read_text()) if use_cache and path.exists() else {}
+    if retry := {k for k in failed if not cached.get(k)}:
+        failed = failed - again(odoo_cmd, server, retry, by_db, logs)
+    if not failed:
+        return {}
+    verdicts = control_verdicts(odoo_cmd, server, failed, logs, use_cache)
+    if suspects := {k for k, upstream in verdicts.items() if not upstream}:
+        for key in again(odoo_cmd, server, suspects, by_db, logs, "third"):
+            del verdicts[key]
+    return verdicts
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -358,18 +378,7 @@ def main():
         say(f"   {ran} test(s) in {minutes:.1f} min, {len(failed)} failing")
         for module, (count, seconds) in sorted(stats.items()):
             say(f"   {module:<22} {count:>4} tests {seconds:>7.0f} s")
-        # Known to fail without our addons (cached control): no second run.
-        path = cache_path()
-        cached = (
-            json.loads(path.read_text()) if not args.no_cache and path.exists() else {}
-        )
-        if retry := {k for k in failed if not cached.get(k)}:
-            failed -= again(odoo_cmd, server, retry, by_db, logs)
-        verdicts = (
-            control_verdicts(odoo_cmd, server, failed, logs, not args.no_cache)
-            if failed
-            else {}
-        )
+        verdicts = judge(odoo_cmd, server, failed, by_db, logs, not args.no_cache)
     upstream = sorted(k for k, v in verdicts.items() if v)
     broken = sorted(k for k, v in verdicts.items() if not v)
     for key in upstream:

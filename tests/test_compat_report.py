@@ -3,6 +3,8 @@
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 import compat
@@ -98,3 +100,43 @@ def test_selection_leaves_out_what_fails_without_our_addons_too():
     assert not any(
         "website_sale" in t for t in compat.selection_tags(["sale"]).split(",")
     )
+
+
+def test_broken_only_when_it_fails_every_time_with_us(tmp_path, monkeypatch):
+    # Four failing tests: one passes on its second run, one fails without our
+    # addons too, one passes without us but passes its third run with us (a
+    # slow tour twice), and one fails every time with us only.
+    passes = {"again": {"m:Flaky.t"}, "third": {"m:Slow.t"}}
+    calls = []
+
+    def again(_cmd, _server, keys, _by_db, _logs, label="again"):
+        calls.append((label, set(keys)))
+        return passes[label] & set(keys)
+
+    def control(_cmd, _server, keys, _logs, _use_cache):
+        return {key: key == "m:Upstream.t" for key in keys}
+
+    monkeypatch.setattr(compat, "again", again)
+    monkeypatch.setattr(compat, "control_verdicts", control)
+    monkeypatch.setattr(compat, "cache_path", lambda: tmp_path / "none.json")
+    failed = {"m:Flaky.t", "m:Upstream.t", "m:Slow.t", "m:Ours.t"}
+    verdicts = compat.judge(None, None, failed, {}, tmp_path, True)
+    assert verdicts == {"m:Upstream.t": True, "m:Ours.t": False}
+    assert calls == [("again", failed), ("third", {"m:Slow.t", "m:Ours.t"})]
+
+
+def test_known_upstream_failure_is_not_run_twice(tmp_path, monkeypatch):
+    cache = tmp_path / "control.json"
+    cache.write_text('{"m:Upstream.t": true}')
+    monkeypatch.setattr(compat, "cache_path", lambda: cache)
+    monkeypatch.setattr(
+        compat, "again", lambda *a, **k: pytest.fail("ran a known failure again")
+    )
+    monkeypatch.setattr(
+        compat,
+        "control_verdicts",
+        lambda _c, _s, keys, _l, _u: dict.fromkeys(keys, True),
+    )
+    assert compat.judge(None, None, {"m:Upstream.t"}, {}, tmp_path, True) == {
+        "m:Upstream.t": True
+    }
