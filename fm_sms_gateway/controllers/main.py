@@ -9,6 +9,7 @@ from odoo.http import Controller, request, route
 from ..tools.providers import TWILIO_DELIVERY_ERRORS
 
 _logger = logging.getLogger(__name__)
+TOKEN_HEADER = "X-FM-SMS-Token"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
@@ -91,8 +92,10 @@ class SmsGatewayController(Controller):
     # ------------------------------------------------------------ HTTP API
 
     def _token_company(self, company_id):
-        """The company when the request carries its webhook token."""
-        token = request.httprequest.headers.get("X-SMS-Token") or request.params.get(
+        """The company when the request carries its webhook token: in the
+        ``X-FM-SMS-Token`` header, or for apps that cannot send one, in the
+        address (where the web server's access log writes it down)."""
+        token = request.httprequest.headers.get(TOKEN_HEADER) or request.params.get(
             "token", ""
         )
         # sudo: the token is read to authenticate the provider.

@@ -71,6 +71,9 @@ class ResConfigSettings(models.TransientModel):
     fm_sms_http_id_path = fields.Char(
         related="company_id.fm_sms_http_id_path", readonly=False, groups=ADMIN
     )
+    fm_sms_webhook_token = fields.Char(
+        related="company_id.fm_sms_webhook_token", groups=ADMIN
+    )
     fm_sms_status_url = fields.Char(
         "Delivery Report URL", compute="_compute_fm_sms_urls", groups=ADMIN
     )
@@ -86,9 +89,10 @@ class ResConfigSettings(models.TransientModel):
                 status = company._fm_sms_url("/fm_sms_gateway/twilio/status")
                 inbound = company._fm_sms_url("/fm_sms_gateway/twilio/inbound")
             elif settings.fm_sms_provider == "http" and company.fm_sms_webhook_token:
+                # The token goes in a header, not in the address: addresses
+                # end up in access logs.
                 base = company._fm_sms_url(f"/fm_sms_gateway/{company.id}")
-                token = f"?token={company.fm_sms_webhook_token}"
-                status, inbound = f"{base}/status{token}", f"{base}/inbound{token}"
+                status, inbound = f"{base}/status", f"{base}/inbound"
             else:
                 status = inbound = False
             settings.fm_sms_status_url = status

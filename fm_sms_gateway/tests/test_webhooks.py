@@ -1,8 +1,42 @@
 import json
+import logging
+from contextlib import contextmanager
 
 from odoo.tests import tagged
 
 from .common import NUMBER, TWILIO_SID, SmsGatewayCase
+
+# What Odoo writes down in production: our lines, the HTTP layer and its
+# access log (one line per request, with the address).
+LOGGED = ("odoo.addons.fm_sms_gateway", "odoo.http", "werkzeug")
+
+
+class ListHandler(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(f"{record.name}: {record.getMessage()}")
+
+
+@contextmanager
+def capture_logs():
+    """Every line of the ``LOGGED`` loggers, down to DEBUG, from any thread
+    (the webhooks are served by another one)."""
+    handler = ListHandler()
+    loggers = [logging.getLogger(name) for name in LOGGED]
+    levels = [logger.level for logger in loggers]
+    logging.getLogger().addHandler(handler)
+    for logger in loggers:
+        logger.setLevel(logging.DEBUG)
+    try:
+        yield handler.lines
+    finally:
+        logging.getLogger().removeHandler(handler)
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
 
 STATUS = "/fm_sms_gateway/twilio/status"
 INBOUND = "/fm_sms_gateway/twilio/inbound"
@@ -131,14 +165,49 @@ class TestHttpWebhooks(SmsGatewayCase):
         response = self.url_open(
             f"{self.base}/inbound",
             data={"from": NUMBER, "text": " توقف "},
-            headers={"X-SMS-Token": self.token},
+            headers={"X-FM-SMS-Token": self.token},
         )
         self.assertEqual(response.status_code, 200)
         self.assertTrue(self.customer.phone_sanitized_blacklisted)
 
     def test_attack_stop_without_the_token_blacklists_nobody(self):
-        response = self.url_open(
-            f"{self.base}/inbound", data={"from": NUMBER, "text": "STOP"}
-        )
-        self.assertEqual(response.status_code, 403)
+        for headers in ({}, {"X-FM-SMS-Token": "guess"}, {"X-FM-SMS-Token": ""}):
+            response = self.url_open(
+                f"{self.base}/inbound",
+                data={"from": NUMBER, "text": "STOP"},
+                headers=headers,
+            )
+            self.assertEqual(response.status_code, 403)
         self.assertFalse(self.customer.phone_sanitized_blacklisted)
+
+    def test_no_credential_reaches_odoos_log(self):
+        """What Odoo writes down (our lines, the access log of the webhooks)
+        while it sends, is refused, retries and hears back, with the token
+        in the header as the Settings say."""
+        self.use_http(fm_sms_http_password="basic-pw-31")
+        secrets = [self.token, "aggregator-key", "basic-pw-31"]
+        with capture_logs() as output:
+            self.sms_provider.answer(
+                (200, {"status": "ok", "data": {"id": "agg-78"}}),
+                (400, {"status": "error", "message": "Numero inconnu"}),
+                (503, {}),
+            )
+            for _i in range(3):
+                self.queue_sms().send(unlink_sent=False, unlink_failed=False)
+            for path, data in (
+                ("status", {"message_id": "agg-78", "status": "delivered"}),
+                ("inbound", {"from": NUMBER, "text": "START"}),
+            ):
+                for token in (self.token, "guess"):
+                    self.url_open(
+                        f"{self.base}/{path}",
+                        data=data,
+                        headers={"X-FM-SMS-Token": token},
+                    )
+        self.assertEqual(len(self.sms_provider.requests), 4, "and the setUp's")
+        output = "\n".join(output)
+        self.assertIn("through http: rejected", output)
+        self.assertIn("through http: retry", output)
+        self.assertIn(f"POST {self.base}/status", output, "the access log is read")
+        for secret in secrets:
+            self.assertNotIn(secret, output)
