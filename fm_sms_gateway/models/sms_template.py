@@ -21,8 +21,12 @@ class SmsTemplate(models.Model):
         compute="_compute_fm_sms_cost",
     )
     fm_sms_segment_count = fields.Integer("Segments", compute="_compute_fm_sms_cost")
-    fm_sms_unicode_warning = fields.Char(compute="_compute_fm_sms_cost")
-    fm_sms_currency_id = fields.Many2one("res.currency", compute="_compute_fm_sms_cost")
+    fm_sms_unicode_warning = fields.Char(
+        "Unicode Warning", compute="_compute_fm_sms_cost"
+    )
+    fm_sms_currency_id = fields.Many2one(
+        "res.currency", "SMS Currency", compute="_compute_fm_sms_cost"
+    )
     fm_sms_estimated_cost = fields.Monetary(
         "Estimated Cost per Recipient",
         currency_field="fm_sms_currency_id",

@@ -11,7 +11,8 @@ class SmsTracker(models.Model):
     fm_provider_message_id = fields.Char(copy=False, index="btree_not_null")
     fm_segments = fields.Integer(copy=False)
     # In the sending company's currency, at its price when it was sent.
-    fm_cost = fields.Float(copy=False)
+    # The price of the day it was sent (a later price change rewrites nothing).
+    fm_cost = fields.Float("SMS Cost", copy=False)
 
     def _fm_apply_delivery_report(self, status, delivery_error=False):
         """A provider's report on messages it took: ``delivered`` or a failure
