@@ -23,6 +23,9 @@ CONFIG = json.loads(open(os.environ["FM_LOAD_CONFIG"]).read())
 VISITORS = int(os.environ.get("FM_LOAD_VISITORS", "3"))
 SAMPLES = []
 _counters = {}
+# First the visitors alone on both databases, as many on each: what our
+# addons cost on the pages. Then every scenario at once (the visitors go on).
+QUIET_UNTIL = time.time() + CONFIG.get("pages_phase_s", 60)
 
 
 _finished = {}
@@ -72,6 +75,14 @@ def outcome_event(user, scenario, outcome):
     )
 
 
+class RpcError(RuntimeError):
+    """An error answer of Odoo's JSON-RPC; ``error`` is the whole of it."""
+
+    def __init__(self, path, error):
+        super().__init__(f"{path}: {json.dumps(error)[:600]}")
+        self.error = error
+
+
 class Base(HttpUser):
     abstract = True
     wait_time = between(0.5, 1.5)
@@ -81,6 +92,8 @@ class Base(HttpUser):
         self.index = index
         # Half of the users of each scenario on each server.
         self.client.base_url = CONFIG["hosts"][index % 2]
+        if not isinstance(self, Visitor):
+            gevent.sleep(max(0.0, QUIET_UNTIL - time.time()))
 
     def json(self, path, params, group, name=None):
         response = self.client.post(
@@ -91,7 +104,7 @@ class Base(HttpUser):
         )
         body = response.json() if response.status_code == 200 else {}
         if "error" in body:
-            raise RuntimeError(f"{path}: {json.dumps(body['error'])[:600]}")
+            raise RpcError(path, body["error"])
         return body.get("result")
 
     def login(self, login):
@@ -137,8 +150,11 @@ class Visitor(Base):
 
     def get(self, path, name):
         self.client.get(
-            path, name=f"[{self.group}] {name}", context={"group": self.group}
+            path, name=f"[{self.group}] {name}", context={"group": self.phase_group()}
         )
+
+    def phase_group(self):
+        return f"{self.group}:pages" if time.time() < QUIET_UNTIL else self.group
 
     @task(4)
     def shop(self):
@@ -159,7 +175,7 @@ class Visitor(Base):
                 "params": {"product_id": product, "add_qty": 1},
             },
             name=f"[{self.group}] add to cart",
-            context={"group": self.group},
+            context={"group": self.phase_group()},
         )
         self.get("/shop/cart", "/shop/cart")
 
@@ -272,8 +288,8 @@ class Checkout(Base):
             try:
                 self.json("/payment/status/poll", {}, g)
                 return "paid"
-            except RuntimeError as error:
-                if "retry" not in str(error):
+            except RpcError as error:
+                if "retry" not in (error.error.get("data", {}).get("arguments") or []):
                     raise
                 gevent.sleep(0.5)
         return "payment status never came"

@@ -568,13 +568,18 @@ def figures(samples, check_results, cron_done):
             f"{statistics.median(values):.0f} ms, p95 {p95(values):.0f} ms"
         )
     ok = True
-    ours, control = groups.get("visit:ours", []), groups.get("visit:control", [])
+    # Page cost: the first phase, visitors alone, as many on each database.
+    ours = groups.get("visit:ours:pages", [])
+    control = groups.get("visit:control:pages", [])
     ratio = p95(ours) / p95(control) if ours and control else float("inf")
     ok &= bench(
         "load_shop_p95_ratio",
         ratio,
         "x",
-        f"  (p95 {p95(ours):.0f} ms with the addons, {p95(control):.0f} ms without)",
+        f"  (p95 {p95(ours):.0f} ms with the addons, {p95(control):.0f} ms without,"
+        f" visitors alone; with every scenario running: "
+        f"{p95(groups.get('visit:ours', [])):.0f} ms vs "
+        f"{p95(groups.get('visit:control', [])):.0f} ms)",
     )
     ok &= bench("load_redeem_p95", p95(groups.get("redeem:submit", [])), "ms")
     bench("load_checkout_p95", p95(groups.get("checkout", [])), "ms")
