@@ -1,3 +1,5 @@
+import threading
+
 from psycopg2.extensions import TransactionRollbackError
 
 from odoo import _, api, fields, models, tools
@@ -380,31 +382,47 @@ class FlexiLoyaltyLedgerLine(models.Model):
     def _cron_flexi_loyalty_expire(self):
         """Daily: post the expirations due, a slice of members per run.
 
-        The scheduler is told how many members are left and runs this again
-        at once, each run its own short transaction: tills and web
-        redemptions never wait on one transaction over every member. A chunk
-        holding a member whose points moved while the run was reading
-        (a redemption committed meanwhile) is rolled back alone and left to
-        the next run, which reads the new balance. Returns the number of
-        expire lines posted.
+        Each chunk of members is posted in a transaction of its own
+        (committed before the next when the scheduler runs the job), its
+        amounts read afresh: tills and web redemptions never wait on one
+        transaction over every member, and a redemption committed meanwhile
+        only changes what the next chunk reads. A chunk that still collides
+        with one is rolled back alone and tried once more at the end, then
+        left to the next run, which the scheduler starts at once while
+        members are left. Returns the number of expire lines posted.
         """
         today = fields.Date.context_today(self)
-        due = self._flexi_expiry_due(today)
-        todo, later = (
-            due[: self._flexi_expire_per_run],
-            due[self._flexi_expire_per_run :],
-        )
+        due = [sub_id for sub_id, _points in self._flexi_expiry_due(today)]
+        per_run = self._flexi_expire_per_run
+        chunks = [list(c) for c in split_every(self._flexi_expire_chunk, due[:per_run])]
         done = posted = 0
-        for chunk in split_every(self._flexi_expire_chunk, todo):
-            try:
-                with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
-                    posted += len(self._flexi_post_expirations(chunk, today))
-            except TransactionRollbackError:
-                later += chunk
-                continue
-            done += len(chunk)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=len(later))
+        for _attempt in range(2):
+            failed = []
+            for chunk in chunks:
+                try:
+                    with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                        posted += self._flexi_expire_due(today, chunk)
+                except TransactionRollbackError:
+                    failed.append(chunk)
+                    continue
+                done += len(chunk)
+                self._flexi_cron_commit()
+            chunks = failed
+            if not chunks:
+                break
+            self._flexi_cron_commit()  # the retry reads a newer snapshot
+        left = len(due) - per_run if len(due) > per_run else 0
+        left += sum(len(chunk) for chunk in chunks)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=left)
         return posted
+
+    def _flexi_cron_commit(self):
+        """Commit what the job posted so far when the scheduler runs it;
+        never in tests, whose transaction is rolled back at the end."""
+        if self.env.context.get("ir_cron_progress_id") and not getattr(
+            threading.current_thread(), "testing", False
+        ):
+            self.env.cr.commit()
 
     @api.model
     def _flexi_source_vals(self, record):
