@@ -10,8 +10,8 @@ class SmsTracker(models.Model):
 
     fm_provider_message_id = fields.Char(copy=False, index="btree_not_null")
     fm_segments = fields.Integer(copy=False)
-    # In the sending company's currency, at its price when it was sent.
-    # The price of the day it was sent (a later price change rewrites nothing).
+    # In the sending company's currency, at the price of the day it was sent
+    # (a later change of price rewrites nothing).
     fm_cost = fields.Float("SMS Cost", copy=False)
 
     def _fm_apply_delivery_report(self, status, delivery_error=False):

@@ -19,6 +19,15 @@ class ProviderStandIn(ThreadingHTTPServer):
 
     daemon_threads = True
 
+    @classmethod
+    def serve_for(cls, test_class):
+        """A stand-in answering in a thread for the whole of ``test_class``."""
+        server = cls()
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        test_class.addClassCleanup(server.server_close)
+        test_class.addClassCleanup(server.shutdown)
+        return server
+
     def __init__(self):
         super().__init__(("127.0.0.1", 0), ProviderHandler)
         self.requests, self.script, self.counter = [], [], 0
@@ -71,11 +80,7 @@ class SmsGatewayCase(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sms_provider = ProviderStandIn()
-        thread = threading.Thread(target=cls.sms_provider.serve_forever, daemon=True)
-        thread.start()
-        cls.addClassCleanup(cls.sms_provider.server_close)
-        cls.addClassCleanup(cls.sms_provider.shutdown)
+        cls.sms_provider = ProviderStandIn.serve_for(cls)
         cls.company = cls.env.company
         # Messages queued by other addons' demo data are not these tests'
         # business: the queue runs below must only meet the tests' own.

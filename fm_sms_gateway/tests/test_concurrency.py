@@ -1,4 +1,3 @@
-import threading
 from contextlib import contextmanager
 
 from odoo import SUPERUSER_ID, api
@@ -26,11 +25,7 @@ class TestQueueInTwoTransactions(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sms_provider = ProviderStandIn()
-        thread = threading.Thread(target=cls.sms_provider.serve_forever, daemon=True)
-        thread.start()
-        cls.addClassCleanup(cls.sms_provider.server_close)
-        cls.addClassCleanup(cls.sms_provider.shutdown)
+        cls.sms_provider = ProviderStandIn.serve_for(cls)
 
     def _env(self, cr):
         # Never wait forever on a row the other transaction holds.
