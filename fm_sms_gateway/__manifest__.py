@@ -13,6 +13,10 @@
         "views/sms_sms_views.xml",
         "views/sms_template_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["fm_sms_gateway/static/src/**/*"],
+        "web.assets_tests": ["fm_sms_gateway/static/tests/tours/**/*"],
+    },
     "development_status": "Alpha",
     "installable": True,
 }

@@ -27,6 +27,11 @@ class SmsTemplate(models.Model):
     fm_sms_currency_id = fields.Many2one(
         "res.currency", "SMS Currency", compute="_compute_fm_sms_cost"
     )
+    fm_sms_segment_price = fields.Monetary(
+        "Price per SMS Segment",
+        currency_field="fm_sms_currency_id",
+        compute="_compute_fm_sms_segment_price",
+    )
     fm_sms_estimated_cost = fields.Monetary(
         "Estimated Cost per Recipient",
         currency_field="fm_sms_currency_id",
@@ -47,6 +52,11 @@ class SmsTemplate(models.Model):
             template.fm_sms_estimated_cost = company.currency_id.round(
                 count.segments * company.fm_sms_segment_price
             )
+
+    @api.depends_context("company")
+    def _compute_fm_sms_segment_price(self):
+        # The form's live counter prices what is typed with it.
+        self.fm_sms_segment_price = self.env.company.fm_sms_segment_price
 
     @api.model
     def _fm_unicode_warning(self, count):
