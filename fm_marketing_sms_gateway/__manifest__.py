@@ -11,6 +11,10 @@
     "data": [
         "views/fm_marketing_campaign_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["fm_marketing_sms_gateway/static/src/**/*"],
+        "web.assets_tests": ["fm_marketing_sms_gateway/static/tests/tours/**/*"],
+    },
     "auto_install": True,
     "development_status": "Alpha",
     "installable": True,

@@ -135,3 +135,21 @@ class TestCampaignThroughProviders(CampaignSmsCase):
         self.url_open(url, data={"from": "+213550123456", "text": "Start"})
         self.amina.invalidate_recordset()
         self.assertTrue(self.amina.fm_marketing_sms_consent)
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignLiveCounters(CampaignSmsCase):
+    def test_counters_follow_the_text_and_the_folding_while_it_is_typed(self):
+        campaign = self._campaign()
+        self.assertEqual(campaign.audience_count, 2)
+        self.start_tour(
+            f"/odoo/action-fm_marketing.fm_marketing_campaign_action/{campaign.id}",
+            "fm_marketing_sms_gateway_campaign_counters",
+            login="admin",
+        )
+        # What the tour saved last: Arabic stays in Unicode, folded or not.
+        self.assertEqual(campaign.body, "طبق اليوم في انتظارك يا {first_name}")
+        self.assertTrue(campaign.sms_fold_gsm7)
+        self.assertEqual(campaign.sms_encoding, "ucs2")
+        self.assertEqual(campaign.sms_segment_count, 2)
+        self.assertEqual(campaign.sms_estimated_cost, 2 * 2 * 4.5)

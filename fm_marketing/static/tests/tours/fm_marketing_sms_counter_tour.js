@@ -4,6 +4,7 @@ import { registry } from "@web/core/registry";
  * The SMS counter of a campaign counts what the customer receives: the
  * placeholders replaced by sample values and the opt-out line ("STOP: link").
  * The campaign is opened by the Python test (test_campaign_form.py).
+ * The encoding reads GSM7 (Odoo's counter) or GSM-7 (fm_marketing_sms_gateway's).
  */
 
 const body = ".o_field_widget[name=body] textarea";
@@ -24,7 +25,7 @@ registry.category("web_tour.tours").add("fm_marketing_sms_counter", {
         },
         {
             content: "One SMS, GSM-7",
-            trigger: `${counter}:contains(1 SMS):contains(GSM7)`,
+            trigger: `${counter}:contains(1 SMS):contains(GSM)`,
         },
         {
             content: "A message that fits alone but not with its STOP line",
@@ -33,7 +34,7 @@ registry.category("web_tour.tours").add("fm_marketing_sms_counter", {
         },
         {
             content: "Two SMS once the STOP line is counted",
-            trigger: `${counter}:contains(2 SMS):contains(GSM7)`,
+            trigger: `${counter}:contains(2 SMS):contains(GSM)`,
         },
         {
             content: "A character outside GSM-7",

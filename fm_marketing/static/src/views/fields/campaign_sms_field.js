@@ -10,6 +10,38 @@ export function formatDiscount(value) {
     return `${text} %`;
 }
 
+// The placeholders a campaign may use (tools/template.py PLACEHOLDERS).
+const PLACEHOLDERS = ["first_name", "code", "discount", "expiry_date", "shop_link"];
+
+/**
+ * The SMS a sample customer receives: the placeholders replaced by the sample
+ * values, the opt-out line added. As the server (tools/template.py), a text
+ * it cannot render (unknown placeholder, lone brace) is counted as typed.
+ *
+ * @param {string} text the campaign's text
+ * @param {Object|null} samples from fm.marketing.campaign.get_sms_samples
+ * @param {number} discount the campaign's offer discount
+ */
+export function renderCampaignSms(text, samples, discount) {
+    if (!samples || !text) {
+        return text;
+    }
+    const values = { ...samples, discount: formatDiscount(discount) };
+    let valid = true;
+    // One pass, as Python's str.format: "{{" and "}}" are literal braces.
+    const rendered = text.replace(/\{\{|\}\}|\{([^{}]*)\}|[{}]/g, (match, name) => {
+        if (match === "{{" || match === "}}") {
+            return match[0];
+        }
+        if (name === undefined || !PLACEHOLDERS.includes(name)) {
+            valid = false;
+            return match;
+        }
+        return values[name] || "";
+    });
+    return (valid ? rendered : text) + samples.stop;
+}
+
 /**
  * Odoo's SMS counter, counting the message as a customer receives it: the
  * placeholders replaced by sample values and the opt-out line added. It counts
@@ -72,21 +104,7 @@ export class CampaignSmsField extends SmsWidget {
 
     _getValueForSmsCounts(value) {
         const text = super._getValueForSmsCounts(value);
-        if (!this.samples || !text) {
-            return text;
-        }
-        const values = {
-            ...this.samples,
-            discount: formatDiscount(this.props.record.data.offer_discount),
-        };
-        // One pass, as Python's str.format: "{{" and "}}" are literal braces.
-        const rendered = text.replace(/\{\{|\}\}|\{(\w+)\}/g, (match, name) => {
-            if (!name) {
-                return match[0];
-            }
-            return name in values ? values[name] : match;
-        });
-        return rendered + this.samples.stop;
+        return renderCampaignSms(text, this.samples, this.props.record.data.offer_discount);
     }
 }
 
