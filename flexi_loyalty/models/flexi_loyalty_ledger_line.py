@@ -162,6 +162,9 @@ class FlexiLoyaltyLedgerLine(models.Model):
             return self.browse()
         rows = self._flexi_rows(vals_list)
         columns = list(dict.fromkeys(col for row in rows for col in row))
+        # One placeholder row, repeated: a batch of expirations is 1,000 rows
+        # of some twenty values.
+        placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
         self.env.cr.execute(
             SQL(
                 """
@@ -181,12 +184,9 @@ class FlexiLoyaltyLedgerLine(models.Model):
                 """,
                 table=SQL.identifier(self._table),
                 columns=SQL(", ").join(SQL.identifier(col) for col in columns),
-                values=SQL(", ").join(
-                    SQL(
-                        "(%s)",
-                        SQL(", ").join(SQL("%s", row.get(col)) for col in columns),
-                    )
-                    for row in rows
+                values=SQL(
+                    ", ".join([placeholders] * len(rows)),
+                    *(row.get(col) for row in rows for col in columns),
                 ),
             )
         )
@@ -211,6 +211,10 @@ class FlexiLoyaltyLedgerLine(models.Model):
             .sudo()
             .browse([v["subscription_id"] for v in vals_list])
         )
+        # Records taken from the set keep it as their prefetch: the members'
+        # program, partner and company are read in one query per batch.
+        members = {sub.id: sub for sub in subs}
+        currencies = {company.id: company.currency_id.id for company in subs.company_id}
         lots = self.sudo().browse(
             [v["lot_line_id"] for v in vals_list if v.get("lot_line_id")]
         )
@@ -218,18 +222,19 @@ class FlexiLoyaltyLedgerLine(models.Model):
         now, uid = fields.Datetime.now(), self.env.uid
         rows = []
         for vals in vals_list:
-            sub = subs.browse(vals["subscription_id"])
+            sub = members[vals["subscription_id"]]
             if vals.get("lot_line_id"):
                 is_lot, expiry = True, lot_expiry[vals["lot_line_id"]]
             else:
                 is_lot = vals["move_type"] in LOT_TYPES or vals["points"] > 0
                 expiry = vals.get("expiry_date")
+            company_id = sub.company_id.id
             row = {
                 "subscription_id": sub.id,
                 "program_id": sub.program_id.id,
                 "partner_id": sub.partner_id.id,
-                "company_id": sub.company_id.id,
-                "currency_id": sub.company_id.currency_id.id,
+                "company_id": company_id,
+                "currency_id": currencies.get(company_id),
                 "move_type": vals["move_type"],
                 "points": int(vals["points"]),
                 "date": vals.get("date") or now,
@@ -295,6 +300,12 @@ class FlexiLoyaltyLedgerLine(models.Model):
         earnings of the document: a cancelled then re-confirmed order earns
         again, a retried or concurrent confirmation never does.
         """
+        # Most documents earn once: their first key is free. Keys are never
+        # deleted, so a document that earned before holds that key too, and
+        # only then are its earlier earnings counted.
+        line = self._flexi_post([dict(vals, idempotency_key=f"{key_prefix}0")])
+        if line:
+            return line
         self.flush_model(["res_id", "res_model", "subscription_id", "points"])
         self.env.cr.execute(
             SQL(
@@ -314,7 +325,7 @@ class FlexiLoyaltyLedgerLine(models.Model):
             )
         )
         earlier, active = self.env.cr.fetchone()
-        if active:
+        if active or not earlier:
             return self.browse()
         return self._flexi_post([dict(vals, idempotency_key=f"{key_prefix}{earlier}")])
 

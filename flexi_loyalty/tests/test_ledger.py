@@ -80,6 +80,20 @@ class TestLedger(FlexiLoyaltyCommon):
         self.assertEqual(len(self._lines()), 3)
         self.assertBalanceIsLedger()
 
+    def test_each_reconfirmation_earns_once_and_its_retry_nothing(self):
+        order = self._order([(self.dish, 1)])
+        for cycle in range(3):
+            order.action_confirm()
+            order._flexi_loyalty_earn_on("confirm")  # a retried hook
+            self.assertEqual(self.member.points_balance, 10, f"cycle {cycle}")
+            order._action_cancel()
+            self.assertEqual(self.member.points_balance, 0, f"cycle {cycle}")
+            order.action_draft()
+        earnings = self._lines().filtered(lambda ln: ln.points > 0)
+        self.assertEqual(len(earnings), 3)
+        self.assertEqual(len(set(earnings.mapped("idempotency_key"))), 3)
+        self.assertBalanceIsLedger()
+
     def test_cancel_after_spending_leaves_a_negative_balance_and_blocks_redemption(
         self,
     ):
