@@ -1,3 +1,5 @@
+import re
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -16,13 +18,13 @@ def sent_text(request):
 class TestLoyaltyCodeBySms(SmsGatewayCase, FlexiLoyaltyCommon):
     def request_code(self):
         self._give(500)
-        reward = self._reward("credit", 100)
-        order = self._order([(self.dish, 1)])
+        self.reward = self._reward("credit", 100)
+        self.order = self._order([(self.dish, 1)])
         return self.env["flexi.loyalty.otp"]._flexi_request(
-            self.member, reward, order, send_now=True
+            self.member, self.reward, self.order, send_now=True
         )
 
-    def assert_code_received(self):
+    def assert_code_received(self, otp):
         [request] = self.sms_provider.requests
         to = request["body"].get("To") or request["body"].get("to")
         self.assertEqual(to, ALGERIAN_MOBILE)
@@ -30,18 +32,21 @@ class TestLoyaltyCodeBySms(SmsGatewayCase, FlexiLoyaltyCommon):
         self.assertEqual(sent_text(request), sms.body)
         self.assertEqual(sms.state, "pending")
         self.assertTrue(sms.fm_provider_message_id)
+        # The customer reads the code in the text, and it unlocks the reward.
+        [code] = re.findall(r"\b\d{6}\b", sent_text(request))
+        self.assertEqual(otp._flexi_check_code(code, self.reward, self.order), "ok")
 
     def test_code_goes_out_through_twilio(self):
         self.use_twilio()
         otp = self.request_code()
         self.assertEqual(otp.channel, "sms")
-        self.assert_code_received()
+        self.assert_code_received(otp)
 
     def test_code_goes_out_through_the_http_provider(self):
         self.use_http()
         self.sms_provider.answer((200, {"status": "ok", "data": {"id": "otp-1"}}))
-        self.request_code()
-        self.assert_code_received()
+        otp = self.request_code()
+        self.assert_code_received(otp)
 
     def test_refused_code_is_said_to_the_staff(self):
         """``send_now``: someone waits for the code; a refusal is told."""
