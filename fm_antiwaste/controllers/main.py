@@ -24,7 +24,10 @@ class FmAntiwasteShop(http.Controller):
         pager = website.pager(
             url="/shop/antigaspi", total=len(offers), page=page, step=per_page
         )
-        markdowns = offers[pager["offset"] : pager["offset"] + per_page]
+        # A set of its own: the units left shown are computed for this page
+        # only, not for every offer the slice would prefetch.
+        start = pager["offset"]
+        markdowns = offers.browse(offers[start : start + per_page].ids)
         templates = markdowns.product_id.product_tmpl_id
         # sudo: visitors may not read baskets; only published ones are shown.
         baskets = (

@@ -2,7 +2,7 @@ import logging
 from collections import defaultdict
 
 from odoo import Command, _, api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, float_compare
 
 from ..tools.ladder import markdown_steps
 
@@ -294,25 +294,37 @@ class FmAntiwasteMarkdown(models.Model):
         }
 
     @api.model
+    def _fm_running_domain(self, company):
+        now = fields.Datetime.now()
+        return [
+            ("company_id", "=", company.id),
+            ("state", "=", "active"),
+            ("date_from", "<=", now),
+            ("date_to", ">", now),
+        ]
+
+    @api.model
     def _fm_active_for_products(self, products, company=None):
-        """{product_id: markdown} of the products marked down right now.
+        """{product_id: markdown} of the products marked down right now."""
+        company = company or self.env.company
+        return self.search(
+            [("product_id", "in", products.ids), *self._fm_running_domain(company)]
+        )._fm_selling_by_product()
+
+    def _fm_selling_by_product(self):
+        """{product_id: markdown} of these markdowns that have units left.
 
         When lots of a product sit on several steps of the ladder, the deepest
         discount with units left is the one the pricelist charges first.
         """
-        company = company or self.env.company
-        now = fields.Datetime.now()
-        markdowns = self.search(
-            [
-                ("product_id", "in", products.ids),
-                ("company_id", "=", company.id),
-                ("state", "=", "active"),
-                ("date_from", "<=", now),
-                ("date_to", ">", now),
-            ]
-        )
+        # Units left read as numbers, not through the field: /shop counts
+        # every running markdown, and assigning thousands of computed floats
+        # costs more than the query.
+        remaining = self._fm_remaining_by_markdown()
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         best = {}
-        for markdown in markdowns.sorted(lambda m: (-m.discount, m.id)):
-            if markdown.qty_remaining > 0:
+        for markdown in self.sorted(lambda m: (-m.discount, m.id)):
+            units = remaining.get(markdown.id, 0.0)
+            if float_compare(units, 0.0, precision_digits=digits) > 0:
                 best.setdefault(markdown.product_id.id, markdown)
         return best
