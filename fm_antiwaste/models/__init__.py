@@ -1,6 +1,7 @@
 from . import (
     fm_antiwaste_basket,
     fm_antiwaste_basket_line,
+    fm_antiwaste_guarded_mixin,
     fm_antiwaste_markdown,
     fm_antiwaste_rule,
     product_pricelist,

@@ -5,10 +5,11 @@ from ..tools.cap import allocate, blended_unit_price
 
 
 class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
+    _name = "sale.order.line"
+    _inherit = ["sale.order.line", "fm.antiwaste.guarded.mixin"]
     # Computed from the markdown's units left; a typed value would free the
-    # cap for another order (the loyalty guard mixin is already inherited).
-    _flexi_guarded_fields = (
+    # cap for another order.
+    _fm_antiwaste_guarded_fields = (
         "fm_antiwaste_markdown_id",
         "fm_antiwaste_qty",
         "fm_antiwaste_unit_price",
@@ -134,7 +135,7 @@ class SaleOrderLine(models.Model):
         for line in self.sorted("id"):
             line._compute_pricelist_item_id()
             # Called outside a recomputation, its assignments are writes.
-            with line._flexi_trusted():
+            with line._fm_antiwaste_trusted():
                 line._compute_fm_antiwaste()
         computed._compute_price_unit()
         computed.discount = 0.0

@@ -88,7 +88,7 @@ class PosOrder(models.Model):
                 continue
             marked, _full = allocate(line.qty, left[markdown] - used[markdown])
             used[markdown] += marked
-            with line._flexi_trusted():
+            with line._fm_antiwaste_trusted():
                 line.write(
                     {
                         "fm_antiwaste_markdown_id": markdown.id,

@@ -5,9 +5,9 @@ from odoo.addons.fm_antiwaste.tools.cap import blended_unit_price
 
 class PosOrderLine(models.Model):
     _name = "pos.order.line"
-    _inherit = ["pos.order.line", "flexi.loyalty.guarded.mixin"]
+    _inherit = ["pos.order.line", "fm.antiwaste.guarded.mixin"]
     # The units sold reduced decide what the next customer pays.
-    _flexi_guarded_fields = ("fm_antiwaste_markdown_id", "fm_antiwaste_qty")
+    _fm_antiwaste_guarded_fields = ("fm_antiwaste_markdown_id", "fm_antiwaste_qty")
 
     # Written by the server when the paid order is synced, never by the till.
     fm_antiwaste_markdown_id = fields.Many2one(

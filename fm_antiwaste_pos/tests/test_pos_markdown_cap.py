@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import FmAntiwastePosCommon
@@ -61,6 +62,26 @@ class TestPosMarkdownCap(FmAntiwastePosCommon):
             sale_line.fm_antiwaste_qty, 0.0, "the till's units are no longer left"
         )
         self.assertEqual(sale_line.price_unit, 100.0)
+
+    def test_attack_cashier_cannot_set_the_units_sold_reduced(self):
+        """What the next customer pays depends on the units sold reduced: a
+        cashier over RPC can neither write them nor slip them in a default."""
+        session = self._open_session()
+        order = self._sync(
+            self._ui_order(
+                session, [self._line(self.salad, 1, 70.0, lot=self.lot)], "fm-att"
+            )
+        )
+        line = order.lines.with_user(self.pos_user)
+        with self.assertRaises(AccessError):
+            line.write({"fm_antiwaste_qty": 0.0})
+        with self.assertRaises(AccessError):
+            line.write({"fm_antiwaste_markdown_id": False})
+        self.assertEqual(order.lines.fm_antiwaste_qty, 1.0)
+        copy = line.with_context(default_fm_antiwaste_qty=5.0).copy(
+            {"order_id": order.id}
+        )
+        self.assertEqual(copy.fm_antiwaste_qty, 0.0)
 
     def test_back_office_refund_of_a_reduced_line_is_not_refused(self):
         """Odoo's "Refund" button on a till order copies its lines: the copy
