@@ -41,11 +41,18 @@ class SmsSms(models.Model):
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
         company = self._fm_sms_company()
         if company.fm_sms_provider == "iap":
-            return super()._send(
+            outgoing = self.filtered(lambda sms: sms.state == "outgoing")
+            res = super()._send(
                 unlink_failed=unlink_failed,
                 unlink_sent=unlink_sent,
                 raise_exception=raise_exception,
             )
+            # Odoo's service charges by segment too: campaigns count what
+            # left through it as through the other providers.
+            outgoing.exists().filtered(
+                lambda sms: sms.state in ("pending", "sent")
+            )._fm_count_sent(company.fm_sms_segment_price)
+            return res
         try:
             client = company._fm_sms_client()
         except ValidationError:
@@ -108,6 +115,16 @@ class SmsSms(models.Model):
         locked = self.browse([row[0] for row in self.env.cr.fetchall()])
         locked.invalidate_recordset(["state", "to_delete", "fm_provider_message_id"])
         return locked.sudo()
+
+    def _fm_count_sent(self, segment_price):
+        """Keep the segments and cost of these sent SMS, on them and their
+        trackers, at the price of the day."""
+        for sms in self:
+            segments = count_sms(sms.body or "").segments
+            sms.fm_segments = segments
+            sms.sms_tracker_id.write(
+                {"fm_segments": segments, "fm_cost": segments * segment_price}
+            )
 
     def _fm_mark_sent(
         self, message_id, segment_price=0.0, unlink_failed=False, unlink_sent=True

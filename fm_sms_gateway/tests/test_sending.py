@@ -2,6 +2,8 @@ import base64
 
 from odoo.tests import tagged
 
+from odoo.addons.sms.tests.common import MockSMS
+
 from .common import NUMBER, TWILIO_SID, TWILIO_TOKEN, SmsGatewayCase
 
 
@@ -172,3 +174,24 @@ class TestSending(SmsGatewayCase):
         self.assertFalse(self.sms_provider.requests)
         self.assertEqual(sms.state, "error")
         self.assertEqual(sms.failure_type, "sms_server")
+
+
+@tagged("post_install", "-at_install")
+class TestIapSegments(SmsGatewayCase, MockSMS):
+    def test_sms_sent_through_odoo_iap_count_their_segments_and_cost(self):
+        self.assertEqual(self.company.fm_sms_provider, "iap")
+        self.company.fm_sms_segment_price = 4.5
+        # Arabic: Unicode, 80 characters are two segments.
+        text = "مرحبا " * 13 + "ok"
+        with self.mockSMSGateway():
+            self.customer._message_sms(text, sms_numbers=[NUMBER])
+            self.env["sms.sms"].search([("number", "=", NUMBER)]).send(
+                unlink_sent=False
+            )
+        tracker = self.env["sms.tracker"].search([], order="id desc", limit=1)
+        sms = self.env["sms.sms"].search([("uuid", "=", tracker.sms_uuid)])
+        self.assertEqual(sms.state, "pending")
+        self.assertEqual(sms.fm_segments, 2)
+        self.assertEqual(tracker.fm_segments, 2)
+        self.assertEqual(tracker.fm_cost, 9.0)
+        self.assertFalse(self.sms_provider.requests, "our providers heard nothing")
