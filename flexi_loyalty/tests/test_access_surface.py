@@ -17,7 +17,9 @@ addons defines and every Odoo model they add fields or methods to:
     - ``flexi.loyalty.guarded.mixin`` refuses it: ``_flexi_guarded_fields``
       are in neither list, ``_flexi_fixed_fields`` not in ``write``;
       likewise ``_fm_cc_guarded_fields``, the pickup flow's own guard on
-      ``sale.order`` (``fm_click_collect`` does not depend on loyalty).
+      ``sale.order`` (``fm_click_collect`` does not depend on loyalty), and
+      ``_fm_antiwaste_guarded_fields``, the markdown units of sale and till
+      lines (``fm.antiwaste.guarded.mixin``).
 
     Nothing else excuses a field. ``readonly=True`` only locks the form: the
     ORM takes the value. A stored computed field without inverse counts too:
@@ -1187,6 +1189,7 @@ class TestAccessSurface(TransactionCase):
             if kind == "write":
                 refused.update(model._flexi_guarded("_flexi_fixed_fields"))
         refused.update(getattr(model, "_fm_cc_guarded_fields", ()))
+        refused.update(getattr(model, "_fm_antiwaste_guarded_fields", ()))
         return sorted(
             name
             for name in fnames
