@@ -64,8 +64,10 @@ def seed(env):
     env.cr.execute(
         """
         INSERT INTO fm_click_collect_slot
-               (point_id, company_id, start, "end", capacity, booked_count)
-        SELECT p.id, p.company_id, s.start, s.start + interval '30 minutes', 5, 0
+               (point_id, company_id, start, "end", capacity, booked_count,
+                capacity_type, capacity_minutes, booked_minutes)
+        SELECT p.id, p.company_id, s.start, s.start + interval '30 minutes', 5, 0,
+               'orders', 0, 0
           FROM fm_click_collect_point p,
                LATERAL (
                    SELECT date_trunc('day', now() AT TIME ZONE 'UTC')

@@ -17,6 +17,7 @@
         "wizard/fm_click_collect_collect_wizard_views.xml",
         "views/fm_click_collect_point_views.xml",
         "views/sale_order_views.xml",
+        "views/product_template_views.xml",
         "views/res_config_settings_views.xml",
         "views/website_sale_templates.xml",
         "views/fm_click_collect_menus.xml",

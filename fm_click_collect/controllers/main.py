@@ -82,10 +82,13 @@ class FmClickCollectController(Controller):
 
     @route("/fm_click_collect/slots", type="json", auth="public", website=True)
     def fm_cc_slots(self):
-        """Slots of the current cart's pickup point, by day, full ones marked."""
+        """Slots of the current cart's pickup point, by day, full ones marked,
+        and why the cart is not offered some (notice, kitchen time)."""
         order_sudo = self._fm_cart()
+        offer = order_sudo._fm_cc_slot_offer()
         return {
-            "days": order_sudo._fm_cc_slot_choices(),
+            "days": offer["days"],
+            "advice": offer["advice"],
             "selected": order_sudo.fm_cc_slot_id.id,
         }
 

@@ -6,7 +6,13 @@ from odoo.tools.misc import format_duration
 
 from odoo.addons.website_sale_collect import utils as collect_utils
 
+from ..tools import preparation
 from ..tools import slots as slot_rules
+
+CAPACITY_TYPES = [
+    (preparation.ORDERS, "Orders"),
+    (preparation.MINUTES, "Preparation minutes"),
+]
 
 _logger = logging.getLogger(__name__)
 
@@ -62,7 +68,21 @@ class FmClickCollectPoint(models.Model):
     )
     tz = fields.Selection(related="opening_hours_id.tz")
     slot_length = fields.Integer("Slot Length (minutes)", default=30, required=True)
+    capacity_type = fields.Selection(
+        CAPACITY_TYPES,
+        string="Slot Capacity in",
+        default=preparation.ORDERS,
+        required=True,
+        help="Orders: each slot takes a number of orders. Preparation "
+        "minutes: each slot takes as many orders as the kitchen can prepare "
+        "in its minutes, an order taking the preparation time of its products.",
+    )
     capacity = fields.Integer("Orders per Slot", default=5, required=True)
+    capacity_minutes = fields.Integer(
+        "Kitchen Minutes per Slot",
+        default=120,
+        help="Preparation time the kitchen has for the orders of one slot.",
+    )
     lead_time = fields.Integer(
         "Preparation Time (minutes)",
         default=60,
@@ -101,6 +121,11 @@ class FmClickCollectPoint(models.Model):
             "capacity_positive",
             "CHECK(capacity > 0)",
             "A slot must accept at least one order.",
+        ),
+        (
+            "capacity_minutes_positive",
+            "CHECK(capacity_type = 'orders' OR capacity_minutes > 0)",
+            "A slot counted in preparation minutes needs at least one kitchen minute.",
         ),
         (
             "lead_time_positive",
@@ -156,6 +181,8 @@ class FmClickCollectPoint(models.Model):
             "opening_hours_id",
             "slot_length",
             "capacity",
+            "capacity_type",
+            "capacity_minutes",
             "booking_days",
             "active",
         }
@@ -240,22 +267,34 @@ class FmClickCollectPoint(models.Model):
                 lambda s, t=targets: s.start not in t or s.end != t[s.start]
             )
             stale.filtered(lambda s: not s.booked_count).unlink()
-            # Booked slots keep their orders; their capacity never drops below them.
             for slot in future - stale:
-                if slot.capacity != point.capacity:
-                    slot.capacity = max(point.capacity, slot.booked_count)
+                vals = point._fm_slot_capacity_values(slot)
+                if any(slot[name] != value for name, value in vals.items()):
+                    slot.write(vals)
             Slot.create(
                 [
                     {
                         "point_id": point.id,
                         "start": start,
                         "end": end,
-                        "capacity": point.capacity,
+                        **point._fm_slot_capacity_values(),
                     }
                     for start, end in targets.items()
                     if start not in by_start
                 ]
             )
+
+    def _fm_slot_capacity_values(self, slot=None):
+        """Capacity of this point's slots; a booked ``slot`` keeps its orders
+        and their minutes, whatever the new capacity (never below them)."""
+        self.ensure_one()
+        return {
+            "capacity_type": self.capacity_type,
+            "capacity": max(self.capacity, slot.booked_count if slot else 0),
+            "capacity_minutes": max(
+                self.capacity_minutes, slot.booked_minutes if slot else 0
+            ),
+        }
 
     @api.model
     def _cron_generate_slots(self):
@@ -263,35 +302,62 @@ class FmClickCollectPoint(models.Model):
 
     def _fm_available_slots(self, now=None, order=None):
         """Slots customers may choose now, as dicts for the checkout; the place
-        ``order`` holds counts as free for it."""
+        ``order`` holds counts as free for it, and only slots its cart can be
+        ready for are given (notice of its products, kitchen minutes)."""
         self.ensure_one()
         now = now or fields.Datetime.now()
-        self.env["fm.click_collect.slot"].flush_model(
-            ["point_id", "start", "end", "booked_count", "capacity"]
+        Slot = self.env["fm.click_collect.slot"]
+        needed, notice, _product = Slot._fm_cart_needs(order)
+        Slot.flush_model(
+            [
+                "point_id",
+                "start",
+                "end",
+                "booked_count",
+                "capacity",
+                "capacity_type",
+                "booked_minutes",
+                "capacity_minutes",
+            ]
         )
         # The SQL filter keeps what cannot be refused for a simple reason out
         # of Python; cut-off and closed days are decided by the shared rules.
         self.env.cr.execute(
             """
-            SELECT id, start, "end", booked_count, capacity
+            SELECT id, start, "end", booked_count, capacity, booked_minutes,
+                   capacity_minutes
               FROM fm_click_collect_slot
-             WHERE point_id = %s AND start >= %s AND booked_count < capacity
+             WHERE point_id = %s AND start >= %s
+               AND (capacity_type = 'minutes' OR booked_count < capacity)
              ORDER BY start
             """,
-            [self.id, slot_rules.earliest_bookable_start(now, self.lead_time)],
+            [
+                self.id,
+                max(
+                    slot_rules.earliest_bookable_start(now, self.lead_time),
+                    preparation.ready_from(now, notice),
+                ),
+            ],
         )
         rows = self.env.cr.fetchall()
         closed = self._fm_closed_dates()
         # Read once: this loop runs over a month of slots at every request.
         tz, lead_time, cutoff = self.tz, self.lead_time, self.cutoff_hour
-        Slot = self.env["fm.click_collect.slot"]
-        held = Slot.browse([row[0] for row in rows])._fm_held_counts(now, exclude=order)
+        by_minutes = self.capacity_type == preparation.MINUTES
+        held = Slot.browse([row[0] for row in rows])._fm_held_usage(now, exclude=order)
         day_labels = {}
         result = []
-        for slot_id, start, end, booked, capacity in rows:
-            holds = held.get(slot_id, 0)
+        for slot_id, start, end, booked, capacity, booked_min, capacity_min in rows:
+            holds, held_min = held.get(slot_id, (0, 0))
+            # Counted in minutes, the number of orders is no limit.
+            places = (0, 1) if by_minutes else (booked + holds, capacity)
             if slot_rules.unavailable_reason(
-                start, now, tz, lead_time, cutoff, closed, booked + holds, capacity
+                start, now, tz, lead_time, cutoff, closed, *places
+            ):
+                continue
+            left = preparation.minutes_left(capacity_min, booked_min, held_min)
+            if preparation.cart_reason(
+                start, now, notice, self.capacity_type, left, needed
             ):
                 continue
             local_start = slot_rules.utc_to_local(start, tz)
@@ -307,6 +373,7 @@ class FmClickCollectPoint(models.Model):
                     "start": local_start.strftime("%H:%M"),
                     "end": local_end.strftime("%H:%M"),
                     "remaining": slot_rules.places_left(capacity, booked, holds),
+                    "minutes_left": left if by_minutes else None,
                 }
             )
         return result

@@ -7,10 +7,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare
 
+from ..tools import preparation
 from ..tools import slots as slot_rules
 
 # Written only by the slot's checks (``_fm_cc_write_place``), never by a caller.
-FM_CC_PLACE_FIELDS = ("fm_cc_hold_until", "fm_cc_slot_booked")
+FM_CC_PLACE_FIELDS = ("fm_cc_hold_until", "fm_cc_slot_booked", "fm_cc_booked_minutes")
 
 # Set only by server code, for the duration of one call: nothing a client
 # sends (values, context, defaults) can turn it on.
@@ -60,6 +61,20 @@ class SaleOrder(models.Model):
         readonly=True,
         help="The order holds one place of its slot (released on cancel).",
     )
+    fm_cc_booked_minutes = fields.Integer(
+        "Booked Kitchen Minutes",
+        copy=False,
+        readonly=True,
+        help="Kitchen minutes the order took in its slot when booked "
+        "(given back on cancel).",
+    )
+    fm_cc_prep_minutes = fields.Integer(
+        "Preparation Minutes",
+        compute="_compute_fm_cc_prep_minutes",
+        store=True,
+        help="Kitchen time of the order's products: their preparation time "
+        "per unit times the quantity ordered.",
+    )
     fm_cc_hold_until = fields.Datetime(
         "Slot Held Until",
         copy=False,
@@ -105,6 +120,18 @@ class SaleOrder(models.Model):
                 order.fm_cc_payment_status = _("To pay at pickup")
             else:
                 order.fm_cc_payment_status = _("Not paid")
+
+    @api.depends(
+        "order_line.product_id.fm_cc_prep_minutes",
+        "order_line.product_uom_qty",
+        "order_line.product_uom",
+    )
+    def _compute_fm_cc_prep_minutes(self):
+        for order in self:
+            order.fm_cc_prep_minutes = preparation.cart_minutes(
+                (line.product_id.fm_cc_prep_minutes, line._fm_cc_product_qty())
+                for line in order._fm_cc_prepared_lines()
+            )
 
     # ------------------------------------------------------------ CRUD
 
@@ -163,6 +190,14 @@ class SaleOrder(models.Model):
                 _(
                     "The place of an order in a pickup slot is taken by choosing "
                     "the slot or confirming the order, not written directly."
+                )
+            )
+        if not self.env.su and "fm_cc_prep_minutes" in vals:
+            # The kitchen minutes an order takes in its slot come from its lines.
+            raise AccessError(
+                _(
+                    "The preparation minutes of an order follow its products and "
+                    "quantities: they are not set directly."
                 )
             )
 
@@ -337,8 +372,10 @@ class SaleOrder(models.Model):
     def _fm_cc_release_slot(self):
         self.ensure_one()
         if self.fm_cc_slot_booked:
-            self.fm_cc_slot_id._fm_release()
-            self._fm_cc_write_place({"fm_cc_slot_booked": False})
+            self.fm_cc_slot_id._fm_release(self.fm_cc_booked_minutes)
+            self._fm_cc_write_place(
+                {"fm_cc_slot_booked": False, "fm_cc_booked_minutes": 0}
+            )
 
     def _fm_cc_write_place(self, vals):
         # sudo: the place fields are refused to every caller; they are only
@@ -369,6 +406,39 @@ class SaleOrder(models.Model):
 
     def _fm_cc_hold_expiry(self, now):
         return slot_rules.hold_expiry(now, self._fm_cc_hold_minutes())
+
+    def _fm_cc_keeps_hold(self, slot, now):
+        """Whether this order's hold on ``slot`` still runs at ``now``, the
+        order being a cart or being confirmed right now."""
+        self.ensure_one()
+        return (
+            self.fm_cc_slot_id == slot
+            and not self.fm_cc_slot_booked
+            and bool(self.fm_cc_hold_until)
+            and self.fm_cc_hold_until > now
+        )
+
+    @api.model
+    def _fm_cc_hold_span(self):
+        """How long a hold lasts: a cart holding its slot may be this much
+        short of its notice (it was checked when the place was taken)."""
+        return timedelta(minutes=self._fm_cc_hold_minutes())
+
+    # ------------------------------------------------------------ preparation
+
+    def _fm_cc_prepared_lines(self):
+        """Lines of products the kitchen prepares (not notes, not sections)."""
+        self.ensure_one()
+        return self.order_line.filtered(lambda line: line.product_id)
+
+    def _fm_cc_notice(self):
+        """(hours, product name): the longest minimum notice of the cart's
+        products, and the first product needing it; (0, None) when none."""
+        self.ensure_one()
+        return preparation.cart_notice(
+            (line.product_id.name, line.product_id.fm_cc_notice_hours)
+            for line in self._fm_cc_prepared_lines()
+        )
 
     def _check_cart_is_ready_to_be_paid(self):
         for order in self.filtered("fm_cc_point_id"):
@@ -796,12 +866,17 @@ class SaleOrder(models.Model):
 
     def _fm_cc_slot_choices(self):
         """The chosen point's slots for the checkout, grouped by day."""
+        return self._fm_cc_slot_offer()["days"]
+
+    def _fm_cc_slot_offer(self):
+        """The chosen point's slots for the checkout, grouped by day, and why
+        the cart is not offered some or any (``days``, ``advice``)."""
         self.ensure_one()
         # sudo: slots are read for the customer's own cart and point only.
         return (
             self.env["fm.click_collect.slot"]
             .sudo()
-            ._fm_checkout_choices(self.fm_cc_point_id.sudo(), order=self.sudo())
+            ._fm_checkout_offer(self.fm_cc_point_id.sudo(), order=self.sudo())
         )
 
     def _fm_cc_qr_url(self):

@@ -3,6 +3,8 @@ from . import (
     test_backoffice,
     test_concurrency,
     test_handover,
+    test_kitchen_concurrency,
+    test_preparation,
     test_slot_booking,
     test_slot_hold,
     test_website,
