@@ -27,6 +27,32 @@ MEMBER_COLUMNS = {
     "currency_id": SQL("c.currency_id"),
 }
 
+# Columns the writer always fills, from the values given or from the member.
+BASE_COLUMNS = frozenset(
+    {
+        "subscription_id",
+        "move_type",
+        "points",
+        "date",
+        "expiry_date",
+        "available_date",
+        "is_lot",
+        "lot_line_id",
+        "res_model",
+        "res_id",
+        "base_amount",
+        "reward_id",
+        "reason",
+        "user_id",
+        "idempotency_key",
+        "create_uid",
+        "create_date",
+        "write_uid",
+        "write_date",
+        *MEMBER_COLUMNS,
+    }
+)
+
 
 def _json_value(value):
     """JSON for the values json.dumps does not know: dates as PostgreSQL
@@ -178,7 +204,7 @@ class FlexiLoyaltyLedgerLine(models.Model):
         to everyone, and the ORM is told what changed (``_flexi_tell_orm``).
         Callers are business methods that checked rights and amounts.
         ``checked`` is kept for callers' readability: the database always
-        checks the key. Returns the lines inserted, in the order given.
+        checks the key. Returns the lines inserted.
         """
         if not vals_list:
             return self.browse()
@@ -195,11 +221,9 @@ class FlexiLoyaltyLedgerLine(models.Model):
                 WITH ins AS (
                     INSERT INTO %(table)s (%(columns)s)
                     SELECT %(values)s
-                      FROM jsonb_populate_recordset(NULL::%(table)s, %(rows)s)
-                           WITH ORDINALITY AS r
+                      FROM jsonb_populate_recordset(NULL::%(table)s, %(rows)s) r
                       JOIN flexi_loyalty_subscription s ON s.id = r.subscription_id
                  LEFT JOIN res_company c ON c.id = s.company_id
-                  ORDER BY r.ordinality
                     ON CONFLICT (idempotency_key) DO NOTHING
                     RETURNING id, subscription_id, points
                 ), upd AS (
@@ -210,7 +234,7 @@ class FlexiLoyaltyLedgerLine(models.Model):
                      WHERE s.id = d.subscription_id
                     RETURNING s.id
                 )
-                SELECT ins.id, ins.subscription_id FROM ins ORDER BY ins.id
+                SELECT ins.id, ins.subscription_id FROM ins
                 """,
                 table=SQL.identifier(self._table),
                 columns=SQL(", ").join(SQL.identifier(col) for col in columns + copied),
@@ -225,7 +249,7 @@ class FlexiLoyaltyLedgerLine(models.Model):
         if not inserted:
             return self.browse()
         self._flexi_tell_orm({sub_id for _line_id, sub_id in inserted})
-        return self.browse([line_id for line_id, _sub_id in inserted])
+        return self.browse(sorted(line_id for line_id, _sub_id in inserted))
 
     @api.model
     def _flexi_rows(self, vals_list):
@@ -272,15 +296,14 @@ class FlexiLoyaltyLedgerLine(models.Model):
                 "write_uid": uid,
                 "write_date": now,
             }
-            base_columns = set(row) | set(MEMBER_COLUMNS)
-            for name in set(vals) - base_columns:
+            for name in vals.keys() - BASE_COLUMNS:
                 field = self._fields.get(name)
                 if not (field and field.store and field.column_type):
                     raise ValueError(f"not a ledger column: {name!r}")
                 row[name] = field.convert_to_column(vals[name], self)
             rows.append(row)
         if rows:
-            self._flexi_row_defaults(rows, base_columns)
+            self._flexi_row_defaults(rows, BASE_COLUMNS)
         return rows
 
     def _flexi_row_defaults(self, rows, base_columns):
