@@ -1,1 +1,2 @@
-"""Odoo-free rules of fm_marketing: segment date maths, quiet hours, templates."""
+"""Odoo-free rules of fm_marketing: segment date maths, quiet hours, templates,
+hold-out statistics."""
