@@ -401,7 +401,9 @@ def invariants(server, db, data):
     race_slots = data["race_slot_ids"]
     one(
         "slots above capacity",
-        "SELECT count(*) FROM fm_click_collect_slot WHERE booked_count > capacity",
+        """SELECT count(*) FROM fm_click_collect_slot
+            WHERE booked_count > capacity AND capacity_type = 'orders'
+               OR booked_minutes > capacity_minutes AND capacity_type = 'minutes'""",
     )
     one(
         "race slots: bookings counted = confirmed orders",
