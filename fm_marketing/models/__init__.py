@@ -1,6 +1,7 @@
 from . import (
     fm_marketing_campaign,
     fm_marketing_trace,
+    fm_marketing_uplift_report,
     mail_mail,
     res_config_settings,
     res_partner,

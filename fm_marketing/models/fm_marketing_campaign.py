@@ -1,6 +1,7 @@
 import ast
 import logging
 import threading
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -17,6 +18,8 @@ from ..tools.template import (
     format_percent,
     placeholders,
 )
+from ..tools.uplift import compare, implied_revenue, is_held_out
+from .fm_marketing_trace import MESSAGED_STATES
 from .res_config_settings import PARAM_DEFAULTS
 
 _logger = logging.getLogger(__name__)
@@ -32,6 +35,9 @@ SEGMENTS = [
 # Segments whose customers are told apart by their own key (dormancy, year…),
 # not by the run of the campaign: see _fm_segment_*.
 KEYED_SEGMENTS = ("dormant", "birthday", "never_purchased")
+# Conversion window of campaigns without a voucher (with one: its validity).
+CONVERSION_DAYS = 15
+MAX_HOLDOUT_PERCENT = 50
 
 
 class FmMarketingCampaign(models.Model):
@@ -101,6 +107,56 @@ class FmMarketingCampaign(models.Model):
         "Conversion (%)", compute="_compute_statistics", digits=(16, 1)
     )
     revenue = fields.Monetary(compute="_compute_statistics")
+    holdout_percent = fields.Integer(
+        "Hold-out (%)",
+        default=10,
+        tracking=True,
+        help="Share of the customers of each run who get nothing, drawn at "
+        "random (the same ones when a run is retried). Comparing their orders "
+        "with those of the messaged customers shows what the campaign really "
+        "brings. 0 sends to everybody.",
+    )
+    messaged_count = fields.Integer("Messaged", compute="_compute_uplift")
+    messaged_converted_count = fields.Integer(
+        "Messaged Who Ordered", compute="_compute_uplift"
+    )
+    messaged_rate = fields.Float(
+        "Messaged Conversion (%)", compute="_compute_uplift", digits=(16, 1)
+    )
+    messaged_revenue = fields.Monetary("Messaged Revenue", compute="_compute_uplift")
+    held_out_count = fields.Integer("Held Out", compute="_compute_uplift")
+    held_out_converted_count = fields.Integer(
+        "Held Out Who Ordered", compute="_compute_uplift"
+    )
+    held_out_rate = fields.Float(
+        "Held Out Conversion (%)", compute="_compute_uplift", digits=(16, 1)
+    )
+    held_out_revenue = fields.Monetary("Held Out Revenue", compute="_compute_uplift")
+    uplift_enough = fields.Boolean(compute="_compute_uplift")
+    uplift = fields.Float(
+        "Uplift (points)",
+        compute="_compute_uplift",
+        digits=(16, 1),
+        help="Conversion of the messaged customers minus that of the held-out "
+        "ones, in percentage points: the customers who ordered because of the "
+        "message. A customer converted when they confirmed an order within the "
+        "voucher's validity after the run (15 days without voucher).",
+    )
+    uplift_low = fields.Float(
+        "Uplift From",
+        compute="_compute_uplift",
+        digits=(16, 1),
+        help="95 % confidence interval of the uplift (Newcombe's method): the "
+        "true uplift lies between these bounds 19 times out of 20.",
+    )
+    uplift_high = fields.Float("Uplift To", compute="_compute_uplift", digits=(16, 1))
+    uplift_revenue = fields.Monetary(
+        "Revenue from the Message",
+        compute="_compute_uplift",
+        help="Uplift x messaged customers x average untaxed revenue of a "
+        "messaged customer who ordered: what the customers who ordered because "
+        "of the message spent.",
+    )
     audience_count = fields.Integer(
         "Next Run Audience",
         compute="_compute_audience_count",
@@ -135,6 +191,31 @@ class FmMarketingCampaign(models.Model):
                 round(100.0 * row["conv"] / reached, 1) if reached else 0.0
             )
             campaign.revenue = campaign.currency_id.round(row["rev"])
+
+    def _compute_uplift(self):
+        groups = self._fm_uplift_groups(lambda trace: trace.campaign_id.id)
+        for campaign in self:
+            messaged = groups.get((campaign._origin.id, False), [0, 0, 0.0])
+            held_out = groups.get((campaign._origin.id, True), [0, 0, 0.0])
+            result = compare(messaged[0], messaged[1], held_out[0], held_out[1])
+            round_money = campaign.currency_id.round
+            campaign.update(
+                {
+                    "messaged_count": messaged[0],
+                    "messaged_converted_count": messaged[1],
+                    "messaged_rate": round(100 * result.messaged_rate, 1),
+                    "messaged_revenue": round_money(messaged[2]),
+                    "held_out_count": held_out[0],
+                    "held_out_converted_count": held_out[1],
+                    "held_out_rate": round(100 * result.held_out_rate, 1),
+                    "held_out_revenue": round_money(held_out[2]),
+                    "uplift_enough": result.enough,
+                    "uplift": round(100 * result.uplift, 1),
+                    "uplift_low": round(100 * result.low, 1),
+                    "uplift_high": round(100 * result.high, 1),
+                    "uplift_revenue": round_money(implied_revenue(result, messaged[2])),
+                }
+            )
 
     def _compute_audience_count(self):
         now = fields.Datetime.now()
@@ -198,6 +279,19 @@ class FmMarketingCampaign(models.Model):
                 campaign.segment_days < 1
             ):
                 raise ValidationError(_("The number of days is at least 1."))
+
+    @api.constrains("holdout_percent")
+    def _check_holdout_percent(self):
+        for campaign in self:
+            if not 0 <= campaign.holdout_percent <= MAX_HOLDOUT_PERCENT:
+                raise ValidationError(
+                    _(
+                        "The hold-out share of campaign %(name)s is between 0 and "
+                        "%(max)s %%.",
+                        name=campaign.name,
+                        max=MAX_HOLDOUT_PERCENT,
+                    )
+                )
 
     @api.constrains("schedule_type", "scheduled_at")
     def _check_schedule(self):
@@ -275,6 +369,20 @@ class FmMarketingCampaign(models.Model):
         action["domain"] = [("campaign_id", "=", self.id)]
         action["context"] = {"default_campaign_id": self.id}
         return action
+
+    def action_view_uplift_report(self):
+        """Conversion of messaged and held-out customers, run by run."""
+        self.ensure_one()
+        rows = self.env["fm.marketing.uplift.report"]._fm_build(self)
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Conversion by Run: %s", self.name),
+            "res_model": "fm.marketing.uplift.report",
+            "view_mode": "graph,pivot",
+            "views": [(False, "graph"), (False, "pivot")],
+            "domain": [("id", "in", rows.ids)],
+            "context": {"create": False},
+        }
 
     @api.model
     def get_sms_samples(self):
@@ -532,6 +640,41 @@ class FmMarketingCampaign(models.Model):
             ],
             now,
         )
+
+    # ------------------------------------------------------------ hold-out
+
+    def _fm_is_held_out(self, partner_id, run_key):
+        """True when ``partner_id`` is drawn for the hold-out group of the run
+        ``run_key``: the same answer for a retried run."""
+        self.ensure_one()
+        return is_held_out(self.id, run_key, partner_id, self.holdout_percent)
+
+    def _fm_conversion_days(self):
+        """Days after a run in which a customer's order counts as converted."""
+        self.ensure_one()
+        return self.offer_validity_days if self.offer else CONVERSION_DAYS
+
+    def _fm_uplift_groups(self, key):
+        """{(key(trace), held out?): [customers, converted, revenue]} over the
+        messaged and held-out traces of these campaigns."""
+        Trace = self.env["fm.marketing.trace"]
+        traces = Trace.search_fetch(
+            [
+                ("campaign_id", "in", self.ids),
+                ("state", "in", (*MESSAGED_STATES, "held_out")),
+            ],
+            ["campaign_id", "state", "run_date", "create_date"],
+            order="id",
+        )
+        conversions = traces._fm_conversions()
+        groups = defaultdict(lambda: [0, 0, 0.0])
+        for trace in traces:
+            row = groups[key(trace), trace.state == "held_out"]
+            row[0] += 1
+            if trace.id in conversions:
+                row[1] += 1
+                row[2] += conversions[trace.id]
+        return groups
 
     # ------------------------------------------------------------ running
 

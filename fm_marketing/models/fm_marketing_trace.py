@@ -3,6 +3,7 @@ from uuid import uuid4
 from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, plaintext2html
 from odoo.tools import hmac as odoo_hmac
 
@@ -12,6 +13,8 @@ from ..tools.template import render
 TOKEN_SCOPE = "fm_marketing-unsubscribe"
 # Traces that count against the frequency cap: messages sent or on their way.
 CAPPED_STATES = ("scheduled", "queued", "sent")
+# Traces of customers the campaign reached, compared with the held-out ones.
+MESSAGED_STATES = ("queued", "sent")
 
 
 class FmMarketingTrace(models.Model):
@@ -48,10 +51,13 @@ class FmMarketingTrace(models.Model):
             ("sent", "Sent"),
             ("failed", "Failed"),
             ("skipped", "Skipped"),
+            ("held_out", "Held Out"),
         ],
         required=True,
         default="queued",
         index=True,
+        help="Held out: drawn for the hold-out group of the run, the customer "
+        "gets nothing; their orders show what customers do without a message.",
     )
     skip_reason = fields.Selection(
         [
@@ -68,6 +74,9 @@ class FmMarketingTrace(models.Model):
     failure_reason = fields.Char(readonly=True)
     recipient = fields.Char("Number / Email", readonly=True)
     body = fields.Text(readonly=True)
+    run_date = fields.Datetime(
+        readonly=True, help="When the campaign run handled this customer."
+    )
     send_date = fields.Datetime(
         "Send After", index=True, help="When the message leaves (after quiet hours)."
     )
@@ -112,6 +121,19 @@ class FmMarketingTrace(models.Model):
             trace.conversions = 1 if converted else 0
             trace.revenue = order.amount_untaxed if converted else 0.0
 
+    # ------------------------------------------------------------ CRUD
+
+    def write(self, vals):
+        # The hold-out group is drawn by the run, never chosen by hand: moving
+        # a customer in or out of it would bend the campaign's uplift.
+        if "state" in vals and (
+            vals["state"] == "held_out" or "held_out" in self.mapped("state")
+        ):
+            raise UserError(
+                _("The hold-out group of a campaign run cannot be changed.")
+            )
+        return super().write(vals)
+
     # ------------------------------------------------------------ creation
 
     @api.model
@@ -142,9 +164,12 @@ class FmMarketingTrace(models.Model):
                 "partner_id": partner.id,
                 "run_key": keys[partner.id],
                 "recipient": addresses.get(partner.id),
+                "run_date": now,
             }
             if reason:
                 vals.update(state="skipped", skip_reason=reason)
+            elif campaign._fm_is_held_out(partner.id, keys[partner.id]):
+                vals.update(state="held_out")
             else:
                 to_send |= partner
                 vals.update(
@@ -155,7 +180,7 @@ class FmMarketingTrace(models.Model):
             vals_list.append(vals)
         vouchers = self._fm_issue_vouchers(campaign, to_send)
         for vals in vals_list:
-            if vals["state"] == "skipped":
+            if vals["state"] in ("skipped", "held_out"):
                 continue
             partner = partners.browse(vals["partner_id"])
             voucher = vouchers.get(partner.id)
@@ -442,9 +467,48 @@ class FmMarketingTrace(models.Model):
         )
 
     def _fm_set_failed(self, reason):
-        self.filtered(lambda t: t.state != "skipped").write(
+        self.filtered(lambda t: t.state not in ("skipped", "held_out")).write(
             {"state": "failed", "failure_reason": reason}
         )
+
+    # ------------------------------------------------------------ hold-out
+
+    def _fm_conversions(self):
+        """{trace id: revenue} of the messaged and held-out traces in ``self``
+        whose customer converted: the one rule comparing both groups.
+
+        A customer converted when they confirmed a sale order within the
+        campaign's conversion window after the run (for a messaged customer,
+        the order that used their code counts anyway); the revenue is the
+        untaxed amount of those orders. Override to count other orders.
+        """
+        result = {}
+        self.flush_recordset()
+        self.env["sale.order"].flush_model(
+            ["partner_id", "state", "date_order", "amount_untaxed"]
+        )
+        for campaign, traces in self.grouped("campaign_id").items():
+            self.env.cr.execute(
+                SQL(
+                    """
+                SELECT t.id, SUM(so.amount_untaxed)
+                  FROM fm_marketing_trace t
+                  JOIN sale_order so
+                    ON so.partner_id = t.partner_id AND so.state = 'sale'
+                   AND (so.id = t.order_id
+                        OR (so.date_order >= COALESCE(t.run_date, t.create_date)
+                            AND so.date_order < COALESCE(t.run_date, t.create_date)
+                                + make_interval(days => %(days)s)))
+                 WHERE t.id = ANY(%(ids)s) AND t.state IN %(states)s
+                 GROUP BY t.id
+                """,
+                    days=campaign._fm_conversion_days(),
+                    ids=traces.ids,
+                    states=(*MESSAGED_STATES, "held_out"),
+                )
+            )
+            result.update(self.env.cr.fetchall())
+        return result
 
     # ------------------------------------------------------------ opt-out
 

@@ -3,6 +3,7 @@ from . import (
     test_campaign_form,
     test_campaign_validation,
     test_held_messages,
+    test_holdout,
     test_idempotency,
     test_manager_journey,
     test_offer,

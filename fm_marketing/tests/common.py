@@ -55,6 +55,8 @@ class FmMarketingCommon(SMSCase):
                 "segment": "all",
                 "schedule_type": "daily",
                 "body": "Plat du jour : Couscous Royal, {first_name} !",
+                # Everybody is messaged unless a test is about the hold-out.
+                "holdout_percent": 0,
                 **vals,
             }
         )

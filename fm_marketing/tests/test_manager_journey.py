@@ -20,6 +20,8 @@ class TestManagerJourney(FmMarketingCommon):
             ["web", "mail", "fm_marketing"], ["fr_FR"], overwrite=True
         )
         cls.dormant = cls.env.ref("fm_marketing.fm_marketing_campaign_dormant")
+        # Amina alone is dormant: keep her out of the hold-out group.
+        cls.dormant.holdout_percent = 0
         cls.manager = new_test_user(
             cls.env,
             login="fm_journey_manager",
