@@ -284,12 +284,6 @@ def seed_common(env):  # noqa: PLR0915 - one seed, step by step
     env.invalidate_all()
 
     _logger.info("load seed: %s tills", TILLS)
-    # Busy tills move the stock when the session closes (Odoo's "Update
-    # quantities in stock: at the session closing"), as the README advises a
-    # shop with several tills: in real time Odoo makes a picking per order,
-    # some 60 % of a sync. The anti-waste units left then count the till
-    # sales not yet in stock, which this run exercises.
-    env.company.point_of_sale_update_stock_quantities = "closing"
     PosConfig = env["pos.config"]
     tills = []
     for i in range(1, TILLS + 1):
