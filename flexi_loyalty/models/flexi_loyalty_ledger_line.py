@@ -221,7 +221,8 @@ class FlexiLoyaltyLedgerLine(models.Model):
                 WITH ins AS (
                     INSERT INTO %(table)s (%(columns)s)
                     SELECT %(values)s
-                      FROM jsonb_populate_recordset(NULL::%(table)s, %(rows)s) r
+                      FROM (SELECT * FROM jsonb_populate_recordset(
+                                NULL::%(table)s, %(rows)s) %(limit)s) r
                       JOIN flexi_loyalty_subscription s ON s.id = r.subscription_id
                  LEFT JOIN res_company c ON c.id = s.company_id
                     ON CONFLICT (idempotency_key) DO NOTHING
@@ -243,6 +244,10 @@ class FlexiLoyaltyLedgerLine(models.Model):
                     + [MEMBER_COLUMNS[col] for col in copied]
                 ),
                 rows=json.dumps(rows, default=_json_value),
+                # The planner guesses 100 rows from a JSON document, and joins
+                # them to their members by index. Told a confirmation's one
+                # row, it stays there instead of scanning every member.
+                limit=SQL("LIMIT %s", len(rows)) if len(rows) < 100 else SQL(),
             )
         )
         inserted = self.env.cr.fetchall()
