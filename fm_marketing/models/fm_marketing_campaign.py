@@ -193,10 +193,10 @@ class FmMarketingCampaign(models.Model):
             campaign.revenue = campaign.currency_id.round(row["rev"])
 
     def _compute_uplift(self):
-        groups = self._fm_uplift_groups(lambda trace: trace.campaign_id.id)
         for campaign in self:
-            messaged = groups.get((campaign._origin.id, False), [0, 0, 0.0])
-            held_out = groups.get((campaign._origin.id, True), [0, 0, 0.0])
+            groups = campaign._origin._fm_uplift_groups() if campaign._origin else {}
+            messaged = groups.get((None, False), [0, 0, 0.0])
+            held_out = groups.get((None, True), [0, 0, 0.0])
             result = compare(messaged[0], messaged[1], held_out[0], held_out[1])
             round_money = campaign.currency_id.round
             campaign.update(
@@ -654,26 +654,89 @@ class FmMarketingCampaign(models.Model):
         self.ensure_one()
         return self.offer_validity_days if self.offer else CONVERSION_DAYS
 
-    def _fm_uplift_groups(self, key):
-        """{(key(trace), held out?): [customers, converted, revenue]} over the
-        messaged and held-out traces of these campaigns."""
-        Trace = self.env["fm.marketing.trace"]
-        traces = Trace.search_fetch(
-            [
-                ("campaign_id", "in", self.ids),
-                ("state", "in", (*MESSAGED_STATES, "held_out")),
-            ],
-            ["campaign_id", "state", "run_date", "create_date"],
-            order="id",
+    def _fm_conversions(self):
+        """{trace id: revenue} of this campaign's messaged and held-out
+        traces whose customer converted: the one rule comparing both groups.
+
+        A customer converted when they confirmed a sale order within
+        ``_fm_conversion_days`` after the run (for a messaged customer, the
+        order that used their code counts anyway); the revenue is the untaxed
+        amount of those orders. Override to count other orders.
+        """
+        self.ensure_one()
+        self.env["fm.marketing.trace"].flush_model(
+            ["campaign_id", "partner_id", "state", "run_date", "order_id"]
         )
-        conversions = traces._fm_conversions()
+        self.env["sale.order"].flush_model(
+            ["partner_id", "state", "date_order", "amount_untaxed"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT t.id, SUM(so.amount_untaxed)
+              FROM fm_marketing_trace t
+              JOIN sale_order so
+                ON so.partner_id = t.partner_id AND so.state = 'sale'
+               AND (so.id = t.order_id
+                    OR (so.date_order >= COALESCE(t.run_date, t.create_date)
+                        AND so.date_order < COALESCE(t.run_date, t.create_date)
+                            + make_interval(days => %(days)s)))
+             WHERE t.campaign_id = %(campaign)s AND t.state IN %(states)s
+             GROUP BY t.id
+            """,
+                days=self._fm_conversion_days(),
+                campaign=self.id,
+                states=(*MESSAGED_STATES, "held_out"),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _fm_uplift_groups(self, by_run=False):
+        """{(run day or None, held out?): [customers, converted, revenue]} over
+        the messaged and held-out traces, counted in SQL; ``by_run``: per day
+        of run in the company's time zone."""
+        self.ensure_one()
+        day = SQL("NULL::date")
+        if by_run:
+            day = SQL(
+                "((COALESCE(t.run_date, t.create_date) AT TIME ZONE 'UTC')"
+                " AT TIME ZONE %s)::date",
+                self._fm_tz().zone,
+            )
+        conversions = self._fm_conversions()
         groups = defaultdict(lambda: [0, 0, 0.0])
-        for trace in traces:
-            row = groups[key(trace), trace.state == "held_out"]
-            row[0] += 1
-            if trace.id in conversions:
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT %(day)s, t.state = 'held_out', COUNT(*)
+              FROM fm_marketing_trace t
+             WHERE t.campaign_id = %(campaign)s AND t.state IN %(states)s
+             GROUP BY 1, 2
+            """,
+                day=day,
+                campaign=self.id,
+                states=(*MESSAGED_STATES, "held_out"),
+            )
+        )
+        for run_day, held_out, count in self.env.cr.fetchall():
+            groups[run_day, held_out][0] = count
+        if conversions:
+            self.env.cr.execute(
+                SQL(
+                    """
+                SELECT t.id, %(day)s, t.state = 'held_out'
+                  FROM fm_marketing_trace t
+                 WHERE t.id = ANY(%(ids)s) AND t.state IN %(states)s
+                """,
+                    day=day,
+                    ids=list(conversions),
+                    states=(*MESSAGED_STATES, "held_out"),
+                )
+            )
+            for trace_id, run_day, held_out in self.env.cr.fetchall():
+                row = groups[run_day, held_out]
                 row[1] += 1
-                row[2] += conversions[trace.id]
+                row[2] += conversions[trace_id]
         return groups
 
     # ------------------------------------------------------------ running

@@ -471,45 +471,6 @@ class FmMarketingTrace(models.Model):
             {"state": "failed", "failure_reason": reason}
         )
 
-    # ------------------------------------------------------------ hold-out
-
-    def _fm_conversions(self):
-        """{trace id: revenue} of the messaged and held-out traces in ``self``
-        whose customer converted: the one rule comparing both groups.
-
-        A customer converted when they confirmed a sale order within the
-        campaign's conversion window after the run (for a messaged customer,
-        the order that used their code counts anyway); the revenue is the
-        untaxed amount of those orders. Override to count other orders.
-        """
-        result = {}
-        self.flush_recordset()
-        self.env["sale.order"].flush_model(
-            ["partner_id", "state", "date_order", "amount_untaxed"]
-        )
-        for campaign, traces in self.grouped("campaign_id").items():
-            self.env.cr.execute(
-                SQL(
-                    """
-                SELECT t.id, SUM(so.amount_untaxed)
-                  FROM fm_marketing_trace t
-                  JOIN sale_order so
-                    ON so.partner_id = t.partner_id AND so.state = 'sale'
-                   AND (so.id = t.order_id
-                        OR (so.date_order >= COALESCE(t.run_date, t.create_date)
-                            AND so.date_order < COALESCE(t.run_date, t.create_date)
-                                + make_interval(days => %(days)s)))
-                 WHERE t.id = ANY(%(ids)s) AND t.state IN %(states)s
-                 GROUP BY t.id
-                """,
-                    days=campaign._fm_conversion_days(),
-                    ids=traces.ids,
-                    states=(*MESSAGED_STATES, "held_out"),
-                )
-            )
-            result.update(self.env.cr.fetchall())
-        return result
-
     # ------------------------------------------------------------ opt-out
 
     def _fm_unsubscribe(self):

@@ -28,9 +28,7 @@ class FmMarketingUpliftReport(models.TransientModel):
     @api.model
     def _fm_build(self, campaign):
         """The rows of ``campaign``, computed now from its traces."""
-        groups = campaign._fm_uplift_groups(
-            lambda trace: campaign._fm_local(trace.run_date or trace.create_date).date()
-        )
+        groups = campaign._fm_uplift_groups(by_run=True)
         return self.create(
             [
                 {
