@@ -1046,8 +1046,10 @@ ALLOWED_SURFACE = {
         },
         "sale.order": {
             "create": [
+                "fm_cc_booked_minutes",
                 "fm_cc_hold_until",
                 "fm_cc_point_id",
+                "fm_cc_prep_minutes",
                 "fm_cc_slot_booked",
                 "fm_cc_slot_id",
                 "fm_cc_slot_start",
@@ -1063,8 +1065,10 @@ ALLOWED_SURFACE = {
                 "write",
             ],
             "write": [
+                "fm_cc_booked_minutes",
                 "fm_cc_hold_until",
                 "fm_cc_point_id",
+                "fm_cc_prep_minutes",
                 "fm_cc_slot_booked",
                 "fm_cc_slot_id",
                 "fm_cc_slot_start",
