@@ -5,6 +5,11 @@
   the peak memory of the process.
 - marketing_queue_10k: queue 10,000 personalised SMS with a unique voucher
   each (target 30 s).
+- marketing_holdout_report: a daily campaign's 100 runs of 10,000 traces
+  each (10 % held out) over those customers and orders: its conversion by
+  run (the graph) and its messaged / held-out figures (the form), each
+  crediting every order to the last message within the attribution window
+  (target 1 s each).
 """
 
 from datetime import datetime, timedelta
@@ -14,6 +19,8 @@ from _common import Timer, bench_env, info, peak_rss_mb, report
 PARTNERS = 100_000
 ORDERS = 1_000_000
 QUEUED = 10_000
+RUNS = 100
+PER_RUN = 10_000
 NOW = datetime(2025, 6, 15, 10, 0)  # 11:00 in Algiers, outside quiet hours
 
 
@@ -139,6 +146,81 @@ def bench_queue(env, ids):
     report("marketing_queue_10k", timer.elapsed, "s", "<=", 30)
 
 
+def seed_traces(env, ids):
+    """RUNS daily runs of PER_RUN customers each, every customer reached
+    every 10 days, one in ten held out; the runs end the day before NOW."""
+    campaign = env["fm.marketing.campaign"].create(
+        {
+            "name": "Bench hold-out",
+            "segment": "domain",
+            "schedule_type": "daily",
+            "body": "Plat du jour, {first_name} !",
+        }
+    )
+    env.cr.execute(
+        """
+        INSERT INTO fm_marketing_trace (campaign_id, company_id, channel,
+            partner_id, run_key, state, run_date, send_date, create_date,
+            write_date)
+        SELECT %(campaign)s, %(company)s, 'sms', p.id,
+               'day:' || to_char(run.day, 'YYYY-MM-DD'),
+               CASE WHEN (p.id + r) %% 10 = 0 THEN 'held_out' ELSE 'sent' END,
+               run.day, run.day, run.day, run.day
+          FROM generate_series(1, %(runs)s) r,
+               LATERAL (SELECT %(now)s::timestamp - r * INTERVAL '1 day' AS day) run,
+               unnest(%(ids)s::int[]) WITH ORDINALITY AS p(id, n)
+         WHERE (p.n - 1) / %(per_run)s
+               = r %% (cardinality(%(ids)s::int[]) / %(per_run)s)
+        """,
+        {
+            "campaign": campaign.id,
+            "company": env.company.id,
+            "runs": RUNS,
+            "now": NOW,
+            "ids": ids,
+            "per_run": PER_RUN,
+        },
+    )
+    env.cr.execute("ANALYZE fm_marketing_trace")
+    env.cr.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT run_key) FROM fm_marketing_trace"
+        " WHERE campaign_id = %s",
+        [campaign.id],
+    )
+    traces, runs = env.cr.fetchone()
+    info(f"seeded {traces} traces over {runs} runs")
+    return campaign
+
+
+def bench_holdout_report(env, ids):
+    campaign = seed_traces(env, ids)
+    Report = env["fm.marketing.uplift.report"]
+    Report._fm_build(campaign)  # warm caches
+    with Timer() as timer:
+        rows = Report._fm_build(campaign)
+    converted = sum(rows.mapped("converted_count"))
+    info(
+        f"conversion by run: {len(rows)} rows, {converted} customers credited "
+        f"with an order, in {timer.elapsed:.2f} s"
+    )
+    report("marketing_holdout_report", timer.elapsed, "s", "<=", 1)
+    campaign.invalidate_recordset()
+    with Timer() as timer:
+        figures = (
+            campaign.messaged_count,
+            campaign.messaged_converted_count,
+            campaign.held_out_count,
+            campaign.held_out_converted_count,
+            campaign.uplift,
+        )
+    info(
+        "messaged {} ({} ordered), held out {} ({} ordered), uplift {} points".format(
+            *figures
+        )
+    )
+    report("marketing_holdout_figures", timer.elapsed, "s", "<=", 1)
+
+
 def main():
     with bench_env() as env:
         env.company.country_id = env.ref("base.dz")
@@ -147,6 +229,7 @@ def main():
         ids = seed(env)
         bench_segment_select(env)
         bench_queue(env, ids)
+        bench_holdout_report(env, ids)
 
 
 if __name__ == "__main__":

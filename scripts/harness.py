@@ -42,6 +42,7 @@ ADDONS = [
     "flexi_loyalty_website_sale",
     "fm_sms_gateway",
     "fm_marketing_sms_gateway",
+    "fm_marketing_pos",
 ]
 # Test-only addons (journeys across addons): tested and installed alone by
 # `make test` / `make test-install`, never in the demo, the load or the bench.

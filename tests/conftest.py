@@ -23,6 +23,7 @@ ADDONS = (
     "test_fm_full",
     "fm_sms_gateway",
     "fm_marketing_sms_gateway",
+    "fm_marketing_pos",
     "test_fm_sms_gateway",
 )
 

@@ -26,6 +26,7 @@ EXPECTED_DEPENDS = {
     "flexi_loyalty_website_sale": {"flexi_loyalty", "website_sale"},
     "fm_sms_gateway": {"sms"},
     "fm_marketing_sms_gateway": {"fm_marketing", "fm_sms_gateway"},
+    "fm_marketing_pos": {"fm_marketing", "point_of_sale"},
     "test_fm_sms_gateway": {"fm_sms_gateway", "flexi_loyalty", "fm_click_collect"},
     "test_fm_full": {
         "flexi_loyalty",

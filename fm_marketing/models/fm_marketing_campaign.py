@@ -19,7 +19,7 @@ from ..tools.template import (
     placeholders,
 )
 from ..tools.uplift import compare, implied_revenue, is_held_out
-from .fm_marketing_trace import MESSAGED_STATES
+from .fm_marketing_trace import ATTRIBUTED_STATES
 from .res_config_settings import PARAM_DEFAULTS
 
 _logger = logging.getLogger(__name__)
@@ -35,8 +35,6 @@ SEGMENTS = [
 # Segments whose customers are told apart by their own key (dormancy, year…),
 # not by the run of the campaign: see _fm_segment_*.
 KEYED_SEGMENTS = ("dormant", "birthday", "never_purchased")
-# Conversion window of campaigns without a voucher (with one: its validity).
-CONVERSION_DAYS = 15
 MAX_HOLDOUT_PERCENT = 50
 
 
@@ -101,6 +99,12 @@ class FmMarketingCampaign(models.Model):
     trace_count = fields.Integer(compute="_compute_statistics")
     sent_count = fields.Integer("Sent", compute="_compute_statistics")
     skipped_count = fields.Integer("Skipped", compute="_compute_statistics")
+    deferred_count = fields.Integer(
+        "Deferred",
+        compute="_compute_statistics",
+        help="Customers who had a marketing message on this channel too "
+        "recently (from any campaign): the next run handles them again.",
+    )
     failed_count = fields.Integer("Failed", compute="_compute_statistics")
     converted_count = fields.Integer("Orders", compute="_compute_statistics")
     conversion_rate = fields.Float(
@@ -139,8 +143,10 @@ class FmMarketingCampaign(models.Model):
         digits=(16, 1),
         help="Conversion of the messaged customers minus that of the held-out "
         "ones, in percentage points: the customers who ordered because of the "
-        "message. A customer converted when they confirmed an order within the "
-        "voucher's validity after the run (15 days without voucher).",
+        "message. A customer converted when an order was credited to their "
+        "message: the order used its code, or came within the channel's "
+        "attribution window (Settings) after it and after any other marketing "
+        "message. Held-out customers get the same window from their run.",
     )
     uplift_low = fields.Float(
         "Uplift From",
@@ -184,6 +190,7 @@ class FmMarketingCampaign(models.Model):
             campaign.trace_count = sum(states.values())
             campaign.sent_count = states.get("sent", 0)
             campaign.skipped_count = states.get("skipped", 0)
+            campaign.deferred_count = states.get("deferred", 0)
             campaign.failed_count = states.get("failed", 0)
             campaign.converted_count = row["conv"]
             reached = states.get("sent", 0) + states.get("queued", 0)
@@ -468,7 +475,8 @@ class FmMarketingCampaign(models.Model):
         """[(partner id, run key)] still to handle in this run, consent given.
 
         Customers already holding a trace with that key are left out: that is
-        what makes a run idempotent.
+        what makes a run idempotent. Customers the frequency cap deferred
+        are handled again.
         """
         self.ensure_one()
         return getattr(self, f"_fm_segment_{self.segment}")(now)
@@ -486,7 +494,8 @@ class FmMarketingCampaign(models.Model):
         return sorted({partner_id for partner_id, _key in rows})
 
     def _fm_new_only(self, rows):
-        """Drop the (partner, key) pairs that already have a trace."""
+        """Drop the (partner, key) pairs that already have a trace (but a
+        deferred one: the frequency cap only postponed them)."""
         if not rows:
             return rows
         # sudo: only the keys already sent are read, whoever runs the campaign.
@@ -497,6 +506,7 @@ class FmMarketingCampaign(models.Model):
                 [
                     ("campaign_id", "=", self.id),
                     ("partner_id", "in", list({row[0] for row in rows})),
+                    ("state", "!=", "deferred"),
                 ],
                 ["partner_id", "run_key"],
             )
@@ -538,7 +548,8 @@ class FmMarketingCampaign(models.Model):
              WHERE NOT EXISTS (
                    SELECT 1 FROM fm_marketing_trace t
                     WHERE t.campaign_id = %(campaign)s
-                      AND t.partner_id = k.partner_id AND t.run_key = k.run_key)
+                      AND t.partner_id = k.partner_id AND t.run_key = k.run_key
+                      AND t.state != 'deferred')
              ORDER BY k.partner_id
             """,
                 company=self.company_id.id,
@@ -568,7 +579,8 @@ class FmMarketingCampaign(models.Model):
                AND NOT EXISTS (
                    SELECT 1 FROM fm_marketing_trace t
                     WHERE t.campaign_id = %(campaign)s
-                      AND t.partner_id = p.id AND t.run_key = %(key)s)
+                      AND t.partner_id = p.id AND t.run_key = %(key)s
+                      AND t.state != 'deferred')
              ORDER BY p.id
             """,
                 key=run_key,
@@ -606,7 +618,8 @@ class FmMarketingCampaign(models.Model):
                                 WHERE so.partner_id = p.id AND so.state = 'sale')
                AND NOT EXISTS (SELECT 1 FROM fm_marketing_trace t
                                 WHERE t.campaign_id = %(campaign)s
-                                  AND t.partner_id = p.id AND t.run_key = 'first')
+                                  AND t.partner_id = p.id AND t.run_key = 'first'
+                                  AND t.state != 'deferred')
              ORDER BY p.id
             """,
                 before=registered_before,
@@ -649,44 +662,111 @@ class FmMarketingCampaign(models.Model):
         self.ensure_one()
         return is_held_out(self.id, run_key, partner_id, self.holdout_percent)
 
-    def _fm_conversion_days(self):
-        """Days after a run in which a customer's order counts as converted."""
-        self.ensure_one()
-        return self.offer_validity_days if self.offer else CONVERSION_DAYS
+    def _fm_attribution_days(self):
+        """{channel: days after a message in which an order is credited to it}."""
+        return {
+            channel: self._fm_param(f"fm_marketing.{channel}_attribution_days")
+            for channel in ("sms", "email")
+        }
 
-    def _fm_conversions(self):
-        """{trace id: revenue} of this campaign's messaged and held-out
-        traces whose customer converted: the one rule comparing both groups.
+    def _fm_attribution_sources(self):
+        """Queries of the confirmed orders a message can be credited with.
 
-        A customer converted when they confirmed a sale order within
-        ``_fm_conversion_days`` after the run (for a messaged customer, the
-        order that used their code counts anyway); the revenue is the untaxed
-        amount of those orders. Override to count other orders.
+        Each gives ``partner_id``, ``date_order`` (UTC), ``amount`` (untaxed,
+        in the company's currency) and ``code_trace_id``: the trace whose
+        code the order used, else NULL. Bridges add their own orders (the
+        till's, for instance).
         """
-        self.ensure_one()
+        return [
+            SQL(
+                """
+            SELECT so.partner_id, so.date_order, so.amount_untaxed AS amount,
+                   (SELECT MAX(ct.id)
+                      FROM flexi_loyalty_voucher v
+                      JOIN fm_marketing_trace ct ON ct.voucher_id = v.id
+                     WHERE v.order_id = so.id AND v.state = 'used') AS code_trace_id
+              FROM sale_order so
+             WHERE so.state = 'sale'
+            """
+            )
+        ]
+
+    def _fm_attribution_flush(self):
+        """Write what the attribution queries read (bridges add theirs)."""
         self.env["fm.marketing.trace"].flush_model(
-            ["campaign_id", "partner_id", "state", "run_date", "order_id"]
+            [
+                *("campaign_id", "partner_id", "state", "channel", "voucher_id"),
+                *("run_date", "send_date", "create_date"),
+            ]
         )
         self.env["sale.order"].flush_model(
             ["partner_id", "state", "date_order", "amount_untaxed"]
         )
+        self.env["flexi.loyalty.voucher"].flush_model(["order_id", "state"])
+
+    def _fm_conversions(self):
+        """{trace id: revenue} of this campaign's messaged and held-out
+        traces credited with at least one order: the one rule comparing both
+        groups.
+
+        An order that used a message's code is credited to that message.
+        Any other confirmed order (sale order, or what a bridge adds) is
+        credited to the customer's last message received before it, of any
+        campaign, when it came within the channel's attribution window; a
+        held-out customer's run counts as a message sent at the same moment.
+        So each order is credited once, across all campaigns. Override
+        ``_fm_attribution_sources`` to count other orders.
+        """
+        self.ensure_one()
+        self._fm_attribution_flush()
+        days = self._fm_attribution_days()
+        moment = SQL("COALESCE(t.send_date, t.run_date, t.create_date)")
+        window = SQL(
+            "CASE t.channel WHEN 'sms' THEN %s ELSE %s END * INTERVAL '1 day'",
+            days["sms"],
+            days["email"],
+        )
         self.env.cr.execute(
             SQL(
                 """
-            SELECT t.id, SUM(so.amount_untaxed)
-              FROM fm_marketing_trace t
-              JOIN sale_order so
-                ON so.partner_id = t.partner_id AND so.state = 'sale'
-               AND (so.id = t.order_id
-                    OR (so.date_order >= COALESCE(t.run_date, t.create_date)
-                        AND so.date_order < COALESCE(t.run_date, t.create_date)
-                            + make_interval(days => %(days)s)))
-             WHERE t.campaign_id = %(campaign)s AND t.state IN %(states)s
-             GROUP BY t.id
+            WITH mine AS (
+                SELECT t.id, t.partner_id, %(moment)s AS moment
+                  FROM fm_marketing_trace t
+                 WHERE t.campaign_id = %(campaign)s AND t.state IN %(states)s
+            ), span AS (
+                SELECT MIN(moment) AS first, MAX(moment) AS last FROM mine
+            ), orders AS (
+                SELECT o.partner_id, o.date_order, o.amount, o.code_trace_id
+                  FROM (%(sources)s) o, span
+                 WHERE o.partner_id IN (SELECT partner_id FROM mine)
+                   AND o.date_order >= span.first
+                   AND (o.code_trace_id IS NOT NULL
+                        OR o.date_order < span.last + %(widest)s * INTERVAL '1 day')
+            ), credited AS (
+                SELECT COALESCE(o.code_trace_id, last.id) AS trace_id, o.amount
+                  FROM orders o
+                  LEFT JOIN LATERAL (
+                      SELECT t.id
+                        FROM fm_marketing_trace t
+                       WHERE o.code_trace_id IS NULL
+                         AND t.partner_id = o.partner_id AND t.state IN %(states)s
+                         AND %(moment)s <= o.date_order
+                         AND %(moment)s > o.date_order - %(window)s
+                       ORDER BY %(moment)s DESC, t.id DESC
+                       LIMIT 1
+                  ) last ON TRUE
+            )
+            SELECT c.trace_id, SUM(c.amount)
+              FROM credited c
+              JOIN mine ON mine.id = c.trace_id
+             GROUP BY c.trace_id
             """,
-                days=self._fm_conversion_days(),
+                moment=moment,
+                window=window,
+                widest=max(days.values()),
                 campaign=self.id,
-                states=(*MESSAGED_STATES, "held_out"),
+                states=ATTRIBUTED_STATES,
+                sources=SQL(" UNION ALL ").join(self._fm_attribution_sources()),
             )
         )
         return dict(self.env.cr.fetchall())
@@ -715,7 +795,7 @@ class FmMarketingCampaign(models.Model):
             """,
                 day=day,
                 campaign=self.id,
-                states=(*MESSAGED_STATES, "held_out"),
+                states=ATTRIBUTED_STATES,
             )
         )
         for run_day, held_out, count in self.env.cr.fetchall():
@@ -730,7 +810,7 @@ class FmMarketingCampaign(models.Model):
                 """,
                     day=day,
                     ids=list(conversions),
-                    states=(*MESSAGED_STATES, "held_out"),
+                    states=ATTRIBUTED_STATES,
                 )
             )
             for trace_id, run_day, held_out in self.env.cr.fetchall():

@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, plaintext2html
 from odoo.tools import hmac as odoo_hmac
+from odoo.tools.sql import create_index
 
 from ..tools.schedule import frequency_cap_start, next_allowed_moment
 from ..tools.template import render
@@ -15,6 +16,9 @@ TOKEN_SCOPE = "fm_marketing-unsubscribe"
 CAPPED_STATES = ("scheduled", "queued", "sent")
 # Traces of customers the campaign reached, compared with the held-out ones.
 MESSAGED_STATES = ("queued", "sent")
+# Traces an order can be credited to: the message received, or its absence
+# for the held-out customers (the same window from their run).
+ATTRIBUTED_STATES = (*MESSAGED_STATES, "held_out")
 
 
 class FmMarketingTrace(models.Model):
@@ -52,12 +56,15 @@ class FmMarketingTrace(models.Model):
             ("failed", "Failed"),
             ("skipped", "Skipped"),
             ("held_out", "Held Out"),
+            ("deferred", "Deferred"),
         ],
         required=True,
         default="queued",
         index=True,
         help="Held out: drawn for the hold-out group of the run, the customer "
-        "gets nothing; their orders show what customers do without a message.",
+        "gets nothing; their orders show what customers do without a message. "
+        "Deferred: the customer had a marketing message on this channel too "
+        "recently (any campaign); the next run handles them again.",
     )
     skip_reason = fields.Selection(
         [
@@ -78,7 +85,11 @@ class FmMarketingTrace(models.Model):
         readonly=True, help="When the campaign run handled this customer."
     )
     send_date = fields.Datetime(
-        "Send After", index=True, help="When the message leaves (after quiet hours)."
+        "Send After",
+        index=True,
+        help="When the message leaves (after quiet hours); for a held-out "
+        "customer, when it would have left. Orders are credited to a message "
+        "from this moment.",
     )
     sent_date = fields.Datetime(readonly=True)
     sms_uuid = fields.Char(readonly=True, index="btree_not_null", copy=False)
@@ -107,6 +118,18 @@ class FmMarketingTrace(models.Model):
             "A customer gets one message per campaign run.",
         ),
     ]
+
+    def init(self):
+        super().init()
+        # Crediting an order: the customer's last message before it
+        # (see fm.marketing.campaign._fm_conversions).
+        create_index(
+            self.env.cr,
+            "fm_marketing_trace_fm_attribution_idx",
+            self._table,
+            ["partner_id", "COALESCE(send_date, run_date, create_date)"],
+            where="state IN ('queued', 'sent', 'held_out')",  # ATTRIBUTED_STATES
+        )
 
     @api.depends(
         "voucher_id.state",
@@ -166,10 +189,14 @@ class FmMarketingTrace(models.Model):
                 "recipient": addresses.get(partner.id),
                 "run_date": now,
             }
-            if reason:
+            if reason == "frequency":
+                vals.update(state="deferred", skip_reason=reason)
+            elif reason:
                 vals.update(state="skipped", skip_reason=reason)
             elif campaign._fm_is_held_out(partner.id, keys[partner.id]):
-                vals.update(state="held_out")
+                # When the message would have left: the same window for
+                # crediting orders as the messaged customers get.
+                vals.update(state="held_out", send_date=send_date)
             else:
                 to_send |= partner
                 vals.update(
@@ -180,7 +207,7 @@ class FmMarketingTrace(models.Model):
             vals_list.append(vals)
         vouchers = self._fm_issue_vouchers(campaign, to_send)
         for vals in vals_list:
-            if vals["state"] in ("skipped", "held_out"):
+            if vals["state"] in ("skipped", "held_out", "deferred"):
                 continue
             partner = partners.browse(vals["partner_id"])
             voucher = vouchers.get(partner.id)
@@ -190,9 +217,29 @@ class FmMarketingTrace(models.Model):
                 ),
                 voucher_id=voucher.id if voucher else False,
             )
+        # sudo: deferred traces are the run's own bookkeeping, replaced here
+        # whoever runs the campaign.
+        self._fm_deferred(campaign, rows).sudo().unlink()
         traces = self.create(vals_list)
         traces.filtered(lambda t: t.state == "queued")._fm_queue_messages()
         return traces
+
+    @api.model
+    def _fm_deferred(self, campaign, rows):
+        """The deferred traces of ``campaign`` for ``rows`` [(partner id, run
+        key)]: a run handling these customers again replaces them."""
+        if not rows:
+            return self.browse()
+        deferred = self.search_fetch(
+            [
+                ("campaign_id", "=", campaign.id),
+                ("state", "=", "deferred"),
+                ("partner_id", "in", [row[0] for row in rows]),
+            ],
+            ["partner_id", "run_key"],
+        )
+        wanted = set(rows)
+        return deferred.filtered(lambda t: (t.partner_id.id, t.run_key) in wanted)
 
     @api.model
     def _fm_refusals(self, campaign, partners):
@@ -278,7 +325,9 @@ class FmMarketingTrace(models.Model):
 
     @api.model
     def _fm_capped_partners(self, campaign, partners, now):
-        """Partners who already had a message on this channel within the cap."""
+        """Partners who already had a marketing message on this channel within
+        the cap, whatever campaign sent it. Service messages (codes, pickup
+        notices, loyalty news) are not traces and do not count."""
         days = campaign._fm_param(f"fm_marketing.{campaign.channel}_cap_days")
         start = frequency_cap_start(now, days)
         if start is None or not partners:
@@ -348,11 +397,12 @@ class FmMarketingTrace(models.Model):
         """The SMS as sent: the rendered ``body`` and its opt-out line."""
         return _("%(body)s\nSTOP: %(url)s", body=body, url=unsubscribe_url)
 
-    def _fm_queue_messages(self):
-        """Queue the SMS / emails of these traces, in batch."""
+    def _fm_queue_messages(self, now=None):
+        """Queue the SMS / emails of these traces, in batch; ``now``: the
+        moment they leave, from which orders are credited to them."""
         sms_traces = self.filtered(lambda t: t.channel == "sms")
         mail_traces = self - sms_traces
-        now = fields.Datetime.now()
+        now = now or fields.Datetime.now()
         if sms_traces:
             # ``sudo``: the SMS queue is technical; these messages go to
             # customers who consented, selected above.
@@ -415,7 +465,7 @@ class FmMarketingTrace(models.Model):
         )
         for batch in self.env["fm.marketing.campaign"]._fm_split(traces):
             with self.env.cr.savepoint():
-                batch._fm_recheck_held()._fm_queue_messages()
+                batch._fm_recheck_held()._fm_queue_messages(now)
             self.env["fm.marketing.campaign"]._fm_commit()
         return traces
 
@@ -467,9 +517,9 @@ class FmMarketingTrace(models.Model):
         )
 
     def _fm_set_failed(self, reason):
-        self.filtered(lambda t: t.state not in ("skipped", "held_out")).write(
-            {"state": "failed", "failure_reason": reason}
-        )
+        self.filtered(
+            lambda t: t.state not in ("skipped", "held_out", "deferred")
+        ).write({"state": "failed", "failure_reason": reason})
 
     # ------------------------------------------------------------ opt-out
 

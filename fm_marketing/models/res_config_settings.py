@@ -6,6 +6,8 @@ PARAM_DEFAULTS = {
     "fm_marketing.email_cap_days": 7,
     "fm_marketing.quiet_start": 21,
     "fm_marketing.quiet_end": 8,
+    "fm_marketing.sms_attribution_days": 5,
+    "fm_marketing.email_attribution_days": 5,
 }
 
 
@@ -31,6 +33,20 @@ class ResConfigSettings(models.TransientModel):
         "Quiet Hours Until",
         default=PARAM_DEFAULTS["fm_marketing.quiet_end"],
         help="Hour at which SMS held during the night are released.",
+    )
+    fm_marketing_sms_attribution_days = fields.Integer(
+        "Orders Credited to an SMS For",
+        default=PARAM_DEFAULTS["fm_marketing.sms_attribution_days"],
+        help="Days after a marketing SMS in which the customer's confirmed "
+        "orders (sales and till) count for its campaign, besides orders that "
+        "used its code. An order counts once, for the last message received. "
+        "0: only orders that used the code.",
+    )
+    fm_marketing_email_attribution_days = fields.Integer(
+        "Orders Credited to an Email For",
+        default=PARAM_DEFAULTS["fm_marketing.email_attribution_days"],
+        help="Days after a marketing email in which the customer's confirmed "
+        "orders count for its campaign, besides orders that used its code.",
     )
     fm_marketing_shop_url = fields.Char(
         "Shop Link",
@@ -64,6 +80,8 @@ class ResConfigSettings(models.TransientModel):
         "fm_marketing_quiet_end",
         "fm_marketing_sms_cap_days",
         "fm_marketing_email_cap_days",
+        "fm_marketing_sms_attribution_days",
+        "fm_marketing_email_attribution_days",
     )
     def _check_fm_marketing(self):
         for settings in self:
@@ -79,4 +97,14 @@ class ResConfigSettings(models.TransientModel):
             ):
                 raise ValidationError(
                     _("The days between messages cannot be negative.")
+                )
+            if (
+                min(
+                    settings.fm_marketing_sms_attribution_days,
+                    settings.fm_marketing_email_attribution_days,
+                )
+                < 0
+            ):
+                raise ValidationError(
+                    _("The days an order is credited to a message cannot be negative.")
                 )

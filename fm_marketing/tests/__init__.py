@@ -1,7 +1,9 @@
 from . import (
     test_activation,
+    test_attribution,
     test_campaign_form,
     test_campaign_validation,
+    test_frequency_cap,
     test_held_messages,
     test_holdout,
     test_idempotency,

@@ -1,0 +1,15 @@
+{
+    "name": "Customer Win-back Marketing - Point of Sale",
+    "summary": "Till orders count for the campaign whose message came before them",
+    "version": "18.0.1.0.0",
+    "category": "Marketing",
+    "license": "LGPL-3",
+    "author": "Fidelity Mart",
+    "website": "https://github.com/fidelity-mart/odoo-addons",
+    "depends": ["fm_marketing", "point_of_sale"],
+    "data": [],
+    "development_status": "Alpha",
+    "installable": True,
+    "auto_install": True,
+    "application": False,
+}

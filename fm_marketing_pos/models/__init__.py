@@ -1,0 +1,1 @@
+from . import fm_marketing_campaign
