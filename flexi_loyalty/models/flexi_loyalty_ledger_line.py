@@ -1,5 +1,7 @@
 import json
 import threading
+from itertools import chain
+from operator import itemgetter
 
 from psycopg2.extensions import TransactionRollbackError
 
@@ -52,6 +54,28 @@ BASE_COLUMNS = frozenset(
         *MEMBER_COLUMNS,
     }
 )
+
+
+def _shared_values(rows, columns):
+    """({column: value} equal in every row, [the other columns]).
+
+    Compared with hashing, in C: a column whose values cannot be hashed (a
+    jsonb value) or that some row lacks is taken as varying.
+    """
+    if len(rows) < 2:
+        return {}, columns
+    shared, varying = {}, []
+    for col in columns:
+        if col != "subscription_id":
+            try:
+                values = set(map(itemgetter(col), rows))
+            except (KeyError, TypeError):
+                values = ()
+            if len(values) == 1:
+                shared[col] = values.pop()
+                continue
+        varying.append(col)
+    return shared, varying
 
 
 def _json_value(value):
@@ -209,8 +233,9 @@ class FlexiLoyaltyLedgerLine(models.Model):
         if not vals_list:
             return self.browse()
         rows = self._flexi_rows(vals_list)
-        columns = list(dict.fromkeys(col for row in rows for col in row))
+        columns = list(dict.fromkeys(chain.from_iterable(rows)))
         copied = [col for col in MEMBER_COLUMNS if col not in columns]
+        shared, varying = _shared_values(rows, columns)
         # What the statement copies from the member must be in the database.
         self.env["flexi.loyalty.subscription"].flush_model(
             ["program_id", "partner_id", "company_id"]
@@ -223,6 +248,7 @@ class FlexiLoyaltyLedgerLine(models.Model):
                     SELECT %(values)s
                       FROM (SELECT * FROM jsonb_populate_recordset(
                                 NULL::%(table)s, %(rows)s) %(limit)s) r
+                     CROSS JOIN jsonb_populate_record(NULL::%(table)s, %(shared)s) k
                       JOIN flexi_loyalty_subscription s ON s.id = r.subscription_id
                  LEFT JOIN res_company c ON c.id = s.company_id
                     ON CONFLICT (idempotency_key) DO NOTHING
@@ -240,10 +266,19 @@ class FlexiLoyaltyLedgerLine(models.Model):
                 table=SQL.identifier(self._table),
                 columns=SQL(", ").join(SQL.identifier(col) for col in columns + copied),
                 values=SQL(", ").join(
-                    [SQL.identifier("r", col) for col in columns]
+                    [
+                        SQL.identifier("k" if col in shared else "r", col)
+                        for col in columns
+                    ]
                     + [MEMBER_COLUMNS[col] for col in copied]
                 ),
-                rows=json.dumps(rows, default=_json_value),
+                # Values shared by the whole batch (timestamps, author, type,
+                # reason of an expiry run) travel once, not once per row.
+                rows=json.dumps(
+                    [{col: row.get(col) for col in varying} for row in rows],
+                    default=_json_value,
+                ),
+                shared=json.dumps(shared, default=_json_value),
                 # The planner guesses 100 rows from a JSON document, and joins
                 # them to their members by index. Told a confirmation's one
                 # row, it stays there instead of scanning every member.
