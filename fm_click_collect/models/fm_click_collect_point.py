@@ -343,7 +343,8 @@ class FmClickCollectPoint(models.Model):
         closed = self._fm_closed_dates()
         # Read once: this loop runs over a month of slots at every request.
         tz, lead_time, cutoff = self.tz, self.lead_time, self.cutoff_hour
-        by_minutes = self.capacity_type == preparation.MINUTES
+        capacity_type = self.capacity_type
+        by_minutes = capacity_type == preparation.MINUTES
         held = Slot.browse([row[0] for row in rows])._fm_held_usage(now, exclude=order)
         day_labels = {}
         result = []
@@ -356,9 +357,9 @@ class FmClickCollectPoint(models.Model):
             ):
                 continue
             left = preparation.minutes_left(capacity_min, booked_min, held_min)
-            if preparation.cart_reason(
-                start, now, notice, self.capacity_type, left, needed
-            ):
+            # The query left out the slots starting before the cart's notice
+            # is over; the kitchen is what is left to check.
+            if not preparation.kitchen_fits(capacity_type, left, needed):
                 continue
             local_start = slot_rules.utc_to_local(start, tz)
             local_end = slot_rules.utc_to_local(end, tz)
