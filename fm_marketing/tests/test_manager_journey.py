@@ -115,3 +115,64 @@ class TestManagerJourney(FmMarketingCommon):
         self.start_tour(
             url, "fm_marketing_manager_conversion_tour", login=self.manager.login
         )
+
+    def test_manager_reads_what_the_campaign_earned_against_the_hold_out(self):
+        """A month of a daily flash campaign, a third of it held out; the
+        hourly job runs it, the SMS go out, and customers of both groups
+        order within five days: the manager reads the figures and the graph."""
+        customers = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Client {i}",
+                    "mobile": f"0553{i:06d}",
+                    "country_id": self.env.ref("base.dz").id,
+                    "fm_marketing_sms_consent": True,
+                }
+                for i in range(120)
+            ]
+        )
+        campaign = self._campaign(
+            name="Plat du jour du mois",
+            segment="domain",
+            partner_domain=f"[('id', 'in', {customers.ids})]",
+            holdout_percent=33,
+            active=False,
+        )
+        campaign.with_user(self.manager).action_activate()
+        self._hourly_job()
+        traces = campaign.trace_ids
+        held = traces.filtered(lambda t: t.state == "held_out")
+        messaged = traces.filtered(lambda t: t.state == "queued")
+        self.assertEqual(len(held) + len(messaged), 120)
+        self.assertGreaterEqual(len(held), 20)
+        self.assertGreaterEqual(len(messaged), 20)
+        with self.mockSMSGateway():
+            self.env["sms.sms"].sudo().search([]).send(raise_exception=False)
+        self.assertEqual(set(messaged.mapped("state")), {"sent"})
+        # Two days after the run, 20 messaged and 8 held-out customers order.
+        run = traces[0].send_date
+        for trace in messaged[:20] | held[:8]:
+            self._confirmed_order(trace.partner_id, run + timedelta(days=2))
+        # Too late to count: six days after the run.
+        self._confirmed_order(messaged[25].partner_id, run + timedelta(days=6))
+
+        self.start_tour(
+            f"/odoo/action-fm_marketing.fm_marketing_campaign_action/{campaign.id}",
+            "fm_marketing_manager_uplift_tour",
+            login=self.manager.login,
+        )
+        campaign.invalidate_recordset()
+        m, h = len(messaged), len(held)
+        self.assertEqual(
+            (campaign.messaged_count, campaign.messaged_converted_count), (m, 20)
+        )
+        self.assertEqual(
+            (campaign.held_out_count, campaign.held_out_converted_count), (h, 8)
+        )
+        self.assertEqual(
+            (campaign.messaged_revenue, campaign.held_out_revenue), (20000.0, 8000.0)
+        )
+        self.assertTrue(campaign.uplift_enough)
+        self.assertEqual(campaign.uplift, round(100 * (20 / m - 8 / h), 1))
+        self.assertLess(campaign.uplift_low, campaign.uplift)
+        self.assertGreater(campaign.uplift_high, campaign.uplift)

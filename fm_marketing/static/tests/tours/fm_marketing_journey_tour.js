@@ -74,3 +74,63 @@ registry.category("web_tour.tours").add("fm_marketing_manager_conversion_tour", 
         },
     ],
 });
+
+/**
+ * Tour C: after a month of a daily campaign with a hold-out group, the
+ * manager reads what it earned: both groups' orders and revenue, the uplift
+ * with its interval, then the conversion run by run (graph, then pivot).
+ * The test put 20 orders of 1 000 DA among messaged customers and 8 among
+ * held-out ones.
+ */
+registry.category("web_tour.tours").add("fm_marketing_manager_uplift_tour", {
+    steps: () => [
+        {
+            content: "The campaign form, in French",
+            trigger: ".o_form_view .o_form_statusbar",
+        },
+        {
+            content: "Messaged customers who ordered",
+            trigger: ".o_form_view .o_field_widget[name=messaged_converted_count]:contains(20)",
+        },
+        {
+            content: "Their revenue",
+            trigger: ".o_form_view .o_field_widget[name=messaged_revenue]:contains(20)",
+        },
+        {
+            content: "Held-out customers who ordered anyway",
+            trigger: ".o_form_view .o_field_widget[name=held_out_converted_count]:contains(8)",
+        },
+        {
+            content: "Enough data: the uplift shows, with its interval",
+            trigger: ".o_form_view:not(:has(.text-muted:contains(assez de données))) .o_field_widget[name=uplift_low]",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=uplift_high]",
+        },
+        {
+            content: "The revenue the message brought",
+            trigger: ".o_form_view .o_field_widget[name=uplift_revenue]",
+        },
+        {
+            content: "Conversion run by run",
+            trigger: ".o_form_view button[name=action_view_uplift_report]",
+            run: "click",
+        },
+        {
+            content: "The graph of both groups",
+            trigger: ".o_graph_view .o_graph_renderer canvas",
+        },
+        {
+            content: "The same as a table",
+            trigger: ".o_switch_view.o_pivot",
+            run: "click",
+        },
+        {
+            content: "Both groups are columns of the table",
+            trigger: ".o_pivot th:contains(Témoin)",
+        },
+        {
+            trigger: ".o_pivot th:contains(Contactés)",
+        },
+    ],
+});
