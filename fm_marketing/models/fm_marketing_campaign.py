@@ -756,7 +756,7 @@ class FmMarketingCampaign(models.Model):
                        LIMIT 1
                   ) last ON TRUE
             )
-            SELECT c.trace_id, SUM(c.amount)
+            SELECT c.trace_id, COALESCE(SUM(c.amount), 0)
               FROM credited c
               JOIN mine ON mine.id = c.trace_id
              GROUP BY c.trace_id
