@@ -5,7 +5,10 @@ callers convert from and to UTC.
 """
 
 import calendar
+import itertools
+import math
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 
 def dormancy_cutoff(today, days):
@@ -17,6 +20,59 @@ def dormancy_cutoff(today, days):
     if days < 1:
         raise ValueError("dormancy needs at least one day")
     return today - timedelta(days=days)
+
+
+def dormancy_factor(k):
+    """``k`` as an exact decimal: ``2.2`` times 25 days is 55 days, not
+    55.00000000000001 (which would round up to 56). The campaign's SQL gets
+    this same value, so both sides multiply the same number."""
+    return Decimal(repr(float(k)))
+
+
+def order_day_gaps(order_days):
+    """Whole days between consecutive distinct days with an order.
+
+    Several orders on one day are one visit (a split basket is not a rhythm);
+    days are local dates, so a gap across 29 February counts that day.
+    """
+    days = sorted(set(order_days))
+    return [(later - earlier).days for earlier, later in itertools.pairwise(days)]
+
+
+def personal_dormancy_days(order_days, k=2.0, floor=30, ceiling=120):
+    """Days without an order after which this customer is dormant.
+
+    ``k`` times the median gap between the customer's distinct order days,
+    rounded up to a whole day and kept between ``floor`` and ``ceiling``.
+    Customers with orders on fewer than 3 distinct days have no rhythm yet:
+    they get ``floor``. The median of an even number of gaps is the mean of
+    the two middle ones (PostgreSQL's ``percentile_cont(0.5)``).
+
+    The threshold is used like the fixed number of days of
+    ``dormancy_cutoff``: the customer is dormant from the day the days since
+    the last order *reach* it (with a fractional ``k`` x median, from the
+    first whole day beyond it: 1.5 x 7 days = 10.5 → 11 days).
+    """
+    if not (k > 0 and 1 <= floor <= ceiling):
+        raise ValueError("personal dormancy needs k > 0 and 1 <= floor <= ceiling")
+    gaps = sorted(order_day_gaps(order_days))
+    if len(gaps) < 2:
+        return floor
+    middle = len(gaps) // 2
+    # Twice the median: an integer, so the maths below stay exact.
+    twice_median = (
+        gaps[middle] * 2 if len(gaps) % 2 else gaps[middle - 1] + gaps[middle]
+    )
+    days = math.ceil(dormancy_factor(k) * twice_median / 2)
+    return min(max(days, floor), ceiling)
+
+
+def is_personally_dormant(order_days, today, k=2.0, floor=30, ceiling=120):
+    """True when the customer with these order days is dormant on ``today``."""
+    if not order_days:
+        return False
+    threshold = personal_dormancy_days(order_days, k, floor, ceiling)
+    return max(order_days) <= dormancy_cutoff(today, threshold)
 
 
 def birthday_keys(today):
