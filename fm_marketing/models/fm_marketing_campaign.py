@@ -10,7 +10,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, split_every
 
-from ..tools.schedule import birthday_keys, dormancy_cutoff, mmdd
+from ..tools.schedule import birthday_keys, dormancy_cutoff, dormancy_factor, mmdd
 from ..tools.template import (
     OFFER_PLACEHOLDERS,
     TemplateError,
@@ -66,6 +66,39 @@ class FmMarketingCampaign(models.Model):
         default=30,
         help="Dormant: days since the last confirmed order. Never purchased: "
         "days since the customer registered.",
+    )
+    dormancy_rule = fields.Selection(
+        [
+            ("fixed", "Same Number of Days for All"),
+            ("personal", "Each Customer's Own Rhythm"),
+        ],
+        "Dormant After",
+        required=True,
+        default="fixed",
+        tracking=True,
+        help="Each customer's own rhythm: a customer who orders every week "
+        "becomes dormant sooner than one who orders every two months.",
+    )
+    dormancy_factor = fields.Float(
+        "Times the Usual Gap",
+        default=2.0,
+        digits=(16, 2),
+        help="Dormant when the days since the last order reach this many times "
+        "the customer's median gap between two days with an order, rounded up "
+        "to a whole day.",
+    )
+    dormancy_floor_days = fields.Integer(
+        "Not Before (days)",
+        default=30,
+        help="Never dormant sooner, however often the customer orders. "
+        "Customers with orders on fewer than 3 different days have no rhythm "
+        "yet: they are dormant after this many days.",
+    )
+    dormancy_ceiling_days = fields.Integer(
+        "Always After (days)",
+        default=120,
+        help="Always dormant after this many days without an order, however "
+        "rarely the customer orders.",
     )
     partner_domain = fields.Char(
         "Filter",
@@ -286,6 +319,32 @@ class FmMarketingCampaign(models.Model):
                 campaign.segment_days < 1
             ):
                 raise ValidationError(_("The number of days is at least 1."))
+
+    @api.constrains(
+        "segment",
+        "dormancy_rule",
+        "dormancy_factor",
+        "dormancy_floor_days",
+        "dormancy_ceiling_days",
+    )
+    def _check_dormancy_rule(self):
+        for campaign in self.filtered(lambda c: c._fm_personal_dormancy()):
+            if campaign.dormancy_factor <= 0:
+                raise ValidationError(
+                    _(
+                        'In campaign %s, "Times the Usual Gap" must be above 0.',
+                        campaign.name,
+                    )
+                )
+            floor = campaign.dormancy_floor_days
+            if not 1 <= floor <= campaign.dormancy_ceiling_days:
+                raise ValidationError(
+                    _(
+                        'In campaign %s, "Not Before" must be at least 1 day and '
+                        'no more than "Always After".',
+                        campaign.name,
+                    )
+                )
 
     @api.constrains("holdout_percent")
     def _check_holdout_percent(self):
@@ -514,15 +573,56 @@ class FmMarketingCampaign(models.Model):
         done = {(trace.partner_id.id, trace.run_key) for trace in traces}
         return [row for row in rows if row not in done]
 
+    def _fm_personal_dormancy(self):
+        """True when the dormant segment follows each customer's rhythm."""
+        self.ensure_one()
+        return self.segment == "dormant" and self.dormancy_rule == "personal"
+
+    def _fm_dormancy_bounds(self):
+        """(k, floor, ceiling) of ``personal_dormancy_days`` for this campaign.
+
+        A fixed number of days is the rule with floor = ceiling: the rhythm
+        never matters then, and the SQL skips computing it.
+        """
+        self.ensure_one()
+        if self._fm_personal_dormancy():
+            return (
+                self.dormancy_factor,
+                self.dormancy_floor_days,
+                self.dormancy_ceiling_days,
+            )
+        return 1.0, self.segment_days, self.segment_days
+
+    def _fm_local_day_sql(self, alias, column):
+        """SQL: the local date of the UTC timestamp ``alias.column``."""
+        return SQL(
+            "((%s AT TIME ZONE 'UTC') AT TIME ZONE %s)::date",
+            SQL.identifier(alias, column),
+            self._fm_tz().zone,
+        )
+
     def _fm_segment_dormant(self, now):
-        """Customers whose last confirmed order is ``segment_days`` days old or
-        more, once per dormancy: the key is the date of that last order, so a
-        customer comes back into the segment only after ordering again."""
+        """Customers dormant on the local day of ``now``, once per dormancy: the
+        key is the date of their last confirmed order, so a customer comes back
+        into the segment only after ordering again.
+
+        Dormant: the days since the last order reach ``segment_days`` or, with
+        personal dormancy, the customer's own threshold, computed in SQL exactly
+        as ``tools.schedule.personal_dormancy_days`` does: distinct local order
+        days, their gaps, the median (``percentile_cont``), k x median rounded
+        up, kept between floor and ceiling.
+        """
         today = self._fm_local(now).date()
-        cutoff = dormancy_cutoff(today, self.segment_days)
-        # Orders placed before the day after the cutoff, local midnight, in UTC.
-        before = self._fm_utc(datetime.combine(cutoff + timedelta(days=1), time()))
-        self.env["sale.order"].flush_model(["partner_id", "date_order", "state"])
+        k, floor, ceiling = self._fm_dormancy_bounds()
+        # Orders placed before the day after the cutoff, local midnight, in UTC:
+        # a later last order is never dormant (the index answers this part).
+        before = self._fm_utc(
+            datetime.combine(dormancy_cutoff(today, floor) + timedelta(days=1), time())
+        )
+        last_day = self._fm_local_day_sql("last", "last_order")
+        self.env["sale.order"].flush_model(
+            ["partner_id", "date_order", "state", "company_id"]
+        )
         self.env["res.partner"].flush_model()
         self.env["fm.marketing.trace"].flush_model()
         self.env.cr.execute(
@@ -534,6 +634,28 @@ class FmMarketingCampaign(models.Model):
                  WHERE state = 'sale' AND company_id = %(company)s
                  GROUP BY partner_id
                 HAVING MAX(date_order) < %(before)s
+            ), gaps AS (
+                -- Only customers past the floor and not yet past the ceiling
+                -- need their rhythm; the others get the floor, which gives
+                -- the same answer. None at all when floor = ceiling.
+                SELECT so.partner_id,
+                       %(order_day)s - LAG(%(order_day)s) OVER (
+                           PARTITION BY so.partner_id ORDER BY %(order_day)s
+                       ) AS gap
+                  FROM sale_order so
+                  JOIN last ON last.partner_id = so.partner_id
+                 WHERE so.state = 'sale' AND so.company_id = %(company)s
+                   AND %(floor)s < %(ceiling)s
+                   AND %(last_day)s > %(today)s::date - %(ceiling)s
+            ), rhythm AS (
+                -- A gap of 0 is a second order on the same day: one visit.
+                SELECT partner_id,
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY gap::float8)
+                           AS median_gap
+                  FROM gaps
+                 WHERE gap > 0
+                 GROUP BY partner_id
+                HAVING COUNT(*) >= 2
             ), keyed AS (
                 SELECT last.partner_id,
                        'dormant:' || to_char(
@@ -541,7 +663,14 @@ class FmMarketingCampaign(models.Model):
                            'YYYY-MM-DD') AS run_key
                   FROM last
                   JOIN res_partner p ON p.id = last.partner_id
+                  LEFT JOIN rhythm r ON r.partner_id = last.partner_id
                  WHERE p.active AND %(consent)s
+                   AND %(today)s::date - %(last_day)s >= CASE
+                       WHEN r.partner_id IS NULL THEN %(floor)s
+                       ELSE LEAST(GREATEST(
+                           CEIL(%(k)s * r.median_gap::numeric)::int,
+                           %(floor)s), %(ceiling)s)
+                   END
             )
             SELECT k.partner_id, k.run_key
               FROM keyed k
@@ -554,6 +683,12 @@ class FmMarketingCampaign(models.Model):
             """,
                 company=self.company_id.id,
                 before=before,
+                order_day=self._fm_local_day_sql("so", "date_order"),
+                last_day=last_day,
+                today=today,
+                k=dormancy_factor(k),
+                floor=floor,
+                ceiling=ceiling,
                 tz=self._fm_tz().zone,
                 consent=SQL.identifier("p", self._fm_consent_column()),
                 campaign=self.id,

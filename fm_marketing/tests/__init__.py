@@ -9,6 +9,7 @@ from . import (
     test_idempotency,
     test_manager_journey,
     test_offer,
+    test_personal_dormancy,
     test_portal,
     test_segments,
     test_sending,
