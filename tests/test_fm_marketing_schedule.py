@@ -6,7 +6,7 @@ import pytest
 from fm_marketing_tools.schedule import (
     birthday_keys,
     dormancy_cutoff,
-    dormancy_factor,
+    exact_dormancy_factor,
     frequency_cap_start,
     in_quiet_hours,
     is_personally_dormant,
@@ -165,7 +165,7 @@ def test_fractional_threshold_rounds_up_to_a_whole_day():
 def test_factor_is_exact_in_decimal():
     # In binary floats 2.2 x 25 = 55.00000000000001, which would round up to 56.
     assert 2.2 * 25 > 55
-    assert dormancy_factor(2.2) * 25 == 55
+    assert exact_dormancy_factor(2.2) * 25 == 55
     assert personal_dormancy_days(every(25, 4), 2.2, 1, 365) == 55
 
 

@@ -10,7 +10,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, split_every
 
-from ..tools.schedule import birthday_keys, dormancy_cutoff, dormancy_factor, mmdd
+from ..tools.schedule import (
+    birthday_keys,
+    dormancy_cutoff,
+    exact_dormancy_factor,
+    mmdd,
+)
 from ..tools.template import (
     OFFER_PLACEHOLDERS,
     TemplateError,
@@ -686,7 +691,7 @@ class FmMarketingCampaign(models.Model):
                 order_day=self._fm_local_day_sql("so", "date_order"),
                 last_day=last_day,
                 today=today,
-                k=dormancy_factor(k),
+                k=exact_dormancy_factor(k),
                 floor=floor,
                 ceiling=ceiling,
                 tz=self._fm_tz().zone,

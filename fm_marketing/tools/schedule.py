@@ -22,7 +22,7 @@ def dormancy_cutoff(today, days):
     return today - timedelta(days=days)
 
 
-def dormancy_factor(k):
+def exact_dormancy_factor(k):
     """``k`` as an exact decimal: ``2.2`` times 25 days is 55 days, not
     55.00000000000001 (which would round up to 56). The campaign's SQL gets
     this same value, so both sides multiply the same number."""
@@ -63,7 +63,7 @@ def personal_dormancy_days(order_days, k=2.0, floor=30, ceiling=120):
     twice_median = (
         gaps[middle] * 2 if len(gaps) % 2 else gaps[middle - 1] + gaps[middle]
     )
-    days = math.ceil(dormancy_factor(k) * twice_median / 2)
+    days = math.ceil(exact_dormancy_factor(k) * twice_median / 2)
     return min(max(days, floor), ceiling)
 
 
