@@ -1,4 +1,5 @@
 from . import (
+    flexi_loyalty_subscription,
     fm_marketing_campaign,
     fm_marketing_trace,
     fm_marketing_uplift_report,

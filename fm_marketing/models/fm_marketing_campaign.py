@@ -36,10 +36,11 @@ SEGMENTS = [
     ("all", "All Consenting Customers"),
     ("domain", "Custom Filter"),
     ("tier", "Loyalty Tiers"),
+    ("at_risk", "At-Risk Members"),
 ]
 # Segments whose customers are told apart by their own key (dormancy, year…),
 # not by the run of the campaign: see _fm_segment_*.
-KEYED_SEGMENTS = ("dormant", "birthday", "never_purchased")
+KEYED_SEGMENTS = ("dormant", "birthday", "never_purchased", "at_risk")
 MAX_HOLDOUT_PERCENT = 50
 
 
@@ -115,7 +116,8 @@ class FmMarketingCampaign(models.Model):
     body = fields.Text(
         "Message",
         help="Placeholders: {first_name}, {code}, {discount}, {expiry_date}, "
-        "{shop_link}. Write {{ and }} for literal braces.",
+        '{shop_link}, {next_reward} (e.g. "8 more points for a 500 DA '
+        'voucher"; empty for non-members). Write {{ and }} for literal braces.',
     )
     email_subject = fields.Char("Subject")
     offer = fields.Boolean(
@@ -289,7 +291,7 @@ class FmMarketingCampaign(models.Model):
                     _(
                         "The message of campaign %(name)s is not valid: %(error)s. "
                         "Placeholders are {first_name}, {code}, {discount}, "
-                        "{expiry_date} and {shop_link}.",
+                        "{expiry_date}, {shop_link} and {next_reward}.",
                         name=campaign.name,
                         error=e,
                     )
@@ -469,8 +471,26 @@ class FmMarketingCampaign(models.Model):
             "code": self.env["flexi.loyalty.voucher"]._flexi_new_code(),
             "expiry_date": fields.Date.today().strftime("%d/%m/%Y"),
             "shop_link": self._fm_shop_link(),
+            "next_reward": self._fm_next_reward_sample(),
             "stop": self.env["fm.marketing.trace"]._fm_sms_text("", url),
         }
+
+    def _fm_next_reward_sample(self):
+        """{next_reward} for the SMS counter: the longest reward name of the
+        company, 88 points away, so that the count errs on the long side."""
+        # sudo: reward names only, for a user who may lack loyalty rights.
+        rewards = (
+            self.env["flexi.loyalty.reward"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "in", self.env.company.ids),
+                    ("program_id.active", "=", True),
+                ]
+            )
+        )
+        name = max(rewards.mapped("name") or [_("a reward")], key=len)
+        return _("%(points)s more points for %(reward)s", points=88, reward=name)
 
     # ------------------------------------------------------------ settings
 
@@ -769,6 +789,52 @@ class FmMarketingCampaign(models.Model):
         )
         return self.env.cr.fetchall()
 
+    def _fm_segment_at_risk(self, now):
+        """Loyalty members the nightly churn score flags at risk, once per
+        at-risk episode: the key is the date of the last order the score was
+        computed from, so a member comes back into the segment only after
+        ordering again (a daily campaign does not write every day). Members
+        who ordered since the score was computed are left out."""
+        for model in (
+            "res.partner",
+            "sale.order",
+            "fm.marketing.trace",
+            "flexi.loyalty.subscription",
+        ):
+            self.env[model].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT DISTINCT s.partner_id,
+                   'at_risk:' || to_char(s.fm_churn_last_order_date, 'YYYY-MM-DD')
+              FROM flexi_loyalty_subscription s
+              JOIN res_partner p ON p.id = s.partner_id
+             WHERE s.fm_churn_at_risk AND s.state = 'active'
+               AND s.company_id = %(company)s
+               AND p.active AND %(consent)s
+               AND NOT EXISTS (
+                   SELECT 1 FROM sale_order so
+                    WHERE so.partner_id = s.partner_id AND so.state = 'sale'
+                      AND so.company_id = %(company)s
+                      AND ((so.date_order AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)::date
+                          > s.fm_churn_last_order_date)
+               AND NOT EXISTS (
+                   SELECT 1 FROM fm_marketing_trace t
+                    WHERE t.campaign_id = %(campaign)s
+                      AND t.partner_id = s.partner_id
+                      AND t.run_key = 'at_risk:'
+                          || to_char(s.fm_churn_last_order_date, 'YYYY-MM-DD')
+                      AND t.state != 'deferred')
+             ORDER BY 1
+            """,
+                company=self.company_id.id,
+                tz=self._fm_tz().zone,
+                consent=SQL.identifier("p", self._fm_consent_column()),
+                campaign=self.id,
+            )
+        )
+        return self.env.cr.fetchall()
+
     def _fm_orm_segment(self, domain, now):
         partners = self.env["res.partner"].search(
             [(self._fm_consent_column(), "=", True), *domain], order="id"
@@ -1036,6 +1102,9 @@ class FmMarketingCampaign(models.Model):
             "first_name": first_name(partner.name),
             "shop_link": self._fm_shop_link(),
         }
+        # Reads the member's points: only for messages that show them.
+        if "next_reward" in placeholders(self.body):
+            values["next_reward"] = partner._fm_next_reward_text(self.company_id)
         if voucher:
             values.update(
                 {

@@ -3,6 +3,7 @@ from . import (
     test_attribution,
     test_campaign_form,
     test_campaign_validation,
+    test_churn,
     test_frequency_cap,
     test_held_messages,
     test_holdout,

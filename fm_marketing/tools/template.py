@@ -1,7 +1,8 @@
 """Campaign messages: ``{placeholder}`` templates, checked and rendered safely.
 
 Only the known placeholders are allowed, as plain names: ``{first_name}``,
-``{code}``, ``{discount}``, ``{expiry_date}``, ``{shop_link}``. Attribute or
+``{code}``, ``{discount}``, ``{expiry_date}``, ``{shop_link}``,
+``{next_reward}``. Attribute or
 index access (``{a.b}``, ``{a[0]}``) and format specs are refused, so a
 template typed by staff can never reach into Python objects. ``{{`` and
 ``}}`` write literal braces.
@@ -9,7 +10,14 @@ template typed by staff can never reach into Python objects. ``{{`` and
 
 from string import Formatter
 
-PLACEHOLDERS = ("first_name", "code", "discount", "expiry_date", "shop_link")
+PLACEHOLDERS = (
+    "first_name",
+    "code",
+    "discount",
+    "expiry_date",
+    "shop_link",
+    "next_reward",
+)
 # Placeholders that only make sense when the campaign hands out a voucher.
 OFFER_PLACEHOLDERS = ("code", "discount", "expiry_date")
 

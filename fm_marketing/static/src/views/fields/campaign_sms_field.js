@@ -11,7 +11,14 @@ export function formatDiscount(value) {
 }
 
 // The placeholders a campaign may use (tools/template.py PLACEHOLDERS).
-const PLACEHOLDERS = ["first_name", "code", "discount", "expiry_date", "shop_link"];
+const PLACEHOLDERS = [
+    "first_name",
+    "code",
+    "discount",
+    "expiry_date",
+    "shop_link",
+    "next_reward",
+];
 
 /**
  * The SMS a sample customer receives: the placeholders replaced by the sample
