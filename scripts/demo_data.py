@@ -157,7 +157,7 @@ class Shop:
             ("lots expiring today, tomorrow and later", self.stock),
             ("customers and a portal account", self.customers),
             ("the loyalty program, tiers, rewards, members", self.loyalty),
-            ("past orders earning points, tiers requalified", self.history),
+            ("past orders earning points, tiers requalified, churn risk", self.history),
             ("points spent on an order", self.redemption),
             ("pickup points, slots and a pickup order", self.click_collect),
             ("anti-waste markdowns", self.antiwaste),
@@ -477,8 +477,11 @@ class Shop:
                 order = self._order(customer, lines, seller)
                 order.action_confirm()
                 self.env.flush_all()
-        # The nightly job brings the tiers up to date (rolling windows).
-        self.env["flexi.loyalty.subscription"]._cron_flexi_loyalty_requalify()
+        # The nightly jobs bring the tiers up to date (rolling windows) and
+        # score the members' churn risk.
+        members = self.env["flexi.loyalty.subscription"]
+        members._cron_flexi_loyalty_requalify()
+        members._fm_churn_compute(self.now)
 
     def _order(self, customer, lines, seller=None, **values):
         user = self.users.get(seller) or self.env.user
