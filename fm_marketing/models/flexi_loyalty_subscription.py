@@ -96,21 +96,38 @@ class FlexiLoyaltySubscription(models.Model):
         days = (self.fm_churn_date - self.fm_churn_last_order_date).days
         rhythm = self.fm_churn_rhythm or DEFAULT_RHYTHM_DAYS
         values = {
-            "days": days,
+            "when": self._fm_churn_when(days),
             "ratio": self._fm_format_number(days / rhythm),
             "rhythm": self._fm_format_number(rhythm),
         }
-        if self.fm_churn_rhythm:
+        own = bool(self.fm_churn_rhythm)
+        if days < rhythm and own:
             return self.env._(
-                "Last order %(days)s days ago, %(ratio)s times their usual "
-                "%(rhythm)s days",
+                "Last order %(when)s, within their usual %(rhythm)s days", **values
+            )
+        if days < rhythm:
+            return self.env._(
+                "Last order %(when)s, within the %(rhythm)s days assumed until "
+                "they order more",
+                **values,
+            )
+        if own:
+            return self.env._(
+                "Last order %(when)s, %(ratio)s times their usual %(rhythm)s days",
                 **values,
             )
         return self.env._(
-            "Last order %(days)s days ago, %(ratio)s times the %(rhythm)s days "
-            "assumed until they order more",
+            "Last order %(when)s, %(ratio)s times the %(rhythm)s days assumed "
+            "until they order more",
             **values,
         )
+
+    def _fm_churn_when(self, days):
+        if days == 0:
+            return self.env._("today")
+        if days == 1:
+            return self.env._("yesterday")
+        return self.env._("%s days ago", days)
 
     def _fm_churn_orders_phrase(self):
         self.ensure_one()

@@ -129,6 +129,24 @@ class TestChurnRisk(FmMarketingCommon):
         )
         self.assertEqual(self.amina.fm_churn_score, 65)
         self.assertTrue(self.amina.fm_churn_at_risk)
+        # On time, ordered today, no rhythm of her own yet.
+        with member._flexi_trusted():
+            member.write(
+                {
+                    "fm_churn_last_order_date": TODAY,
+                    "fm_churn_rhythm": 0,
+                    "fm_churn_reason_codes": False,
+                }
+            )
+        self.assertEqual(
+            member.with_context(lang="en_US").fm_churn_reason,
+            "Last order today, within the 30 days assumed until they order more",
+        )
+        self.assertEqual(
+            member.with_context(lang="fr_FR").fm_churn_reason,
+            "Dernière commande aujourd'hui, dans les 30 jours retenus en attendant "
+            "plus de commandes",
+        )
 
     def test_retried_job_changes_nothing(self):
         self._member(self.amina)
