@@ -1,5 +1,6 @@
 from datetime import date, datetime, timedelta
 
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -156,6 +157,14 @@ class TestChurnRisk(FmMarketingCommon):
         self.assertEqual(self.Member._fm_churn_compute(NOW), 0)
         # The next day, only the date and what follows from it change.
         self.assertTrue(self.Member._fm_churn_compute(NOW + timedelta(days=1)))
+
+    def test_the_nightly_job_scores_every_member(self):
+        member = self._member(self.amina)
+        # The job scores at the real now, not at the tests' NOW.
+        self._confirmed_order(self.amina, fields.Datetime.now() - timedelta(days=75))
+        self.env.ref("fm_marketing.fm_marketing_cron_churn").method_direct_trigger()
+        self.assertTrue(member.fm_churn_date)
+        self.assertEqual(member.fm_churn_orders_year, 1)
 
     def test_salesman_and_portal_cannot_write_the_score(self):
         member = self._member(self.amina)
