@@ -887,11 +887,15 @@ class FmMarketingCampaign(models.Model):
             SQL(
                 """
             SELECT so.partner_id, so.date_order, so.amount_untaxed AS amount,
-                   (SELECT MAX(ct.id)
-                      FROM flexi_loyalty_voucher v
-                      JOIN fm_marketing_trace ct ON ct.voucher_id = v.id
-                     WHERE v.order_id = so.id AND v.state = 'used') AS code_trace_id
+                   code.trace_id AS code_trace_id
               FROM sale_order so
+              LEFT JOIN (
+                  SELECT v.order_id, MAX(ct.id) AS trace_id
+                    FROM flexi_loyalty_voucher v
+                    JOIN fm_marketing_trace ct ON ct.voucher_id = v.id
+                   WHERE v.state = 'used' AND v.order_id IS NOT NULL
+                   GROUP BY v.order_id
+              ) code ON code.order_id = so.id
              WHERE so.state = 'sale'
             """
             )
