@@ -1,5 +1,7 @@
+import hashlib
 import json
 import threading
+from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
 
@@ -84,6 +86,70 @@ def _json_value(value):
     if hasattr(value, "adapted"):
         return value.adapted
     return str(value)
+
+
+def _planned_size(size):
+    """The batch size the writer's statement tells the planner, or None.
+
+    The planner guesses 100 rows from a JSON document, and joins them to their
+    members by index only when told fewer. Rounded up to a power of two (a
+    LIMIT above the batch size takes every row): a connection prepares a
+    handful of statements, not one per batch size.
+    """
+    if size >= 100:
+        return None
+    return min(1 << (size - 1).bit_length(), 99)
+
+
+def _post_sql(table, columns, shared, size, rows, shared_row):
+    """The writer's statement for a shape of batch (the table, its
+    ``columns``, those ``shared`` by the whole batch, the size planned) on the
+    varying values ``rows`` and the shared ones ``shared_row``: JSON, or the
+    parameters of a prepared statement."""
+    copied = [col for col in MEMBER_COLUMNS if col not in columns]
+    return SQL(
+        """
+        WITH ins AS (
+            INSERT INTO %(table)s (%(columns)s)
+            SELECT %(values)s
+              FROM (SELECT * FROM jsonb_populate_recordset(
+                        NULL::%(table)s, %(rows)s) %(limit)s) r
+             CROSS JOIN jsonb_populate_record(NULL::%(table)s, %(shared)s) k
+              JOIN flexi_loyalty_subscription s ON s.id = r.subscription_id
+         LEFT JOIN res_company c ON c.id = s.company_id
+            ON CONFLICT (idempotency_key) DO NOTHING
+            RETURNING id, subscription_id, points
+        ), upd AS (
+            UPDATE flexi_loyalty_subscription s
+               SET points_balance = COALESCE(s.points_balance, 0) + d.points
+              FROM (SELECT subscription_id, SUM(points) AS points
+                      FROM ins GROUP BY subscription_id) d
+             WHERE s.id = d.subscription_id
+            RETURNING s.id
+        )
+        SELECT ins.id, ins.subscription_id FROM ins
+        """,
+        table=SQL.identifier(table),
+        columns=SQL(", ").join(SQL.identifier(col) for col in [*columns, *copied]),
+        values=SQL(", ").join(
+            [SQL.identifier("k" if col in shared else "r", col) for col in columns]
+            + [MEMBER_COLUMNS[col] for col in copied]
+        ),
+        rows=rows,
+        shared=shared_row,
+        limit=SQL("LIMIT %s", size) if size else SQL(),
+    )
+
+
+@lru_cache(maxsize=256)
+def _prepared_post(table, columns, shared, size):
+    """(name, SQL) of the writer's statement to prepare for a shape of batch,
+    its JSON taken as ``$1`` and ``$2``. Named after a hash of its text:
+    another shape (an addon's column, another size), another statement."""
+    body = _post_sql(table, columns, shared, size, SQL("$1"), SQL("$2"))
+    text = repr((body.code, body.params)).encode()
+    digest = hashlib.sha1(text, usedforsecurity=False).hexdigest()
+    return f"flexi_loyalty_post_{digest[:20]}", body
 
 
 class FlexiLoyaltyLedgerLine(models.Model):
@@ -224,72 +290,82 @@ class FlexiLoyaltyLedgerLine(models.Model):
         member. This runs at every order confirmation and for every member
         the expiry cron reaches, so it bypasses the ORM's per-record create:
         the rows travel as one JSON document, which PostgreSQL reads far
-        faster than thousands of literals. The ORM's ``create`` stays closed
-        to everyone, and the ORM is told what changed (``_flexi_tell_orm``).
-        Callers are business methods that checked rights and amounts.
-        ``checked`` is kept for callers' readability: the database always
-        checks the key. Returns the lines inserted.
+        faster than thousands of literals, into a statement prepared once per
+        connection (``_flexi_execute_post``). The ORM's ``create`` stays
+        closed to everyone, and the ORM is told what changed
+        (``_flexi_tell_orm``). Callers are business methods that checked
+        rights and amounts. ``checked`` is kept for callers' readability: the
+        database always checks the key. Returns the lines inserted.
         """
         if not vals_list:
             return self.browse()
         rows = self._flexi_rows(vals_list)
         columns = list(dict.fromkeys(chain.from_iterable(rows)))
-        copied = [col for col in MEMBER_COLUMNS if col not in columns]
         shared, varying = _shared_values(rows, columns)
         # What the statement copies from the member must be in the database.
         self.env["flexi.loyalty.subscription"].flush_model(
             ["program_id", "partner_id", "company_id"]
         )
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH ins AS (
-                    INSERT INTO %(table)s (%(columns)s)
-                    SELECT %(values)s
-                      FROM (SELECT * FROM jsonb_populate_recordset(
-                                NULL::%(table)s, %(rows)s) %(limit)s) r
-                     CROSS JOIN jsonb_populate_record(NULL::%(table)s, %(shared)s) k
-                      JOIN flexi_loyalty_subscription s ON s.id = r.subscription_id
-                 LEFT JOIN res_company c ON c.id = s.company_id
-                    ON CONFLICT (idempotency_key) DO NOTHING
-                    RETURNING id, subscription_id, points
-                ), upd AS (
-                    UPDATE flexi_loyalty_subscription s
-                       SET points_balance = COALESCE(s.points_balance, 0) + d.points
-                      FROM (SELECT subscription_id, SUM(points) AS points
-                              FROM ins GROUP BY subscription_id) d
-                     WHERE s.id = d.subscription_id
-                    RETURNING s.id
-                )
-                SELECT ins.id, ins.subscription_id FROM ins
-                """,
-                table=SQL.identifier(self._table),
-                columns=SQL(", ").join(SQL.identifier(col) for col in columns + copied),
-                values=SQL(", ").join(
-                    [
-                        SQL.identifier("k" if col in shared else "r", col)
-                        for col in columns
-                    ]
-                    + [MEMBER_COLUMNS[col] for col in copied]
-                ),
-                # Values shared by the whole batch (timestamps, author, type,
-                # reason of an expiry run) travel once, not once per row.
-                rows=json.dumps(
-                    [{col: row.get(col) for col in varying} for row in rows],
-                    default=_json_value,
-                ),
-                shared=json.dumps(shared, default=_json_value),
-                # The planner guesses 100 rows from a JSON document, and joins
-                # them to their members by index. Told a confirmation's one
-                # row, it stays there instead of scanning every member.
-                limit=SQL("LIMIT %s", len(rows)) if len(rows) < 100 else SQL(),
-            )
+        inserted = self._flexi_execute_post(
+            tuple(columns),
+            tuple(shared),
+            len(rows),
+            # Values shared by the whole batch (timestamps, author, type,
+            # reason of an expiry run) travel once, not once per row.
+            json.dumps(
+                [{col: row.get(col) for col in varying} for row in rows],
+                default=_json_value,
+            ),
+            json.dumps(shared, default=_json_value),
         )
-        inserted = self.env.cr.fetchall()
         if not inserted:
             return self.browse()
         self._flexi_tell_orm({sub_id for _line_id, sub_id in inserted})
         return self.browse(sorted(line_id for line_id, _sub_id in inserted))
+
+    @api.model
+    def _flexi_execute_post(self, columns, shared, size, rows, shared_row):
+        """Run the writer's statement for this shape of batch (its columns,
+        those shared, its size) on the JSON ``rows`` and ``shared_row``;
+        returns ``[(line id, member id)]`` of the lines inserted.
+
+        A shape's first run on a cursor is a plain statement: a request that
+        posts once pays nothing more. The second prepares it on the
+        connection, in the same round trip; later runs only execute it, and
+        PostgreSQL no longer parses it nor, after five runs, plans it: most of
+        what a posting costs the database in a batch of confirmations. A
+        prepared statement outlives rollbacks and savepoints and dies with the
+        session, which the pool resets when it lends the connection again:
+        the cursor's cache (one borrowing of the connection, shared by the
+        test cursors over it) knows what the session holds.
+        """
+        shape = (self._table, columns, shared, _planned_size(size))
+        name, body = _prepared_post(*shape)
+        cr = self.env.cr
+        states = cr.cache.setdefault("flexi_loyalty_post_statements", {})
+        state = states.get(name)
+        if state == "preparing":
+            # The run that prepared it failed, maybe after PREPARE: ask.
+            cr.execute(
+                SQL("SELECT 1 FROM pg_prepared_statements WHERE name = %s", name)
+            )
+            state = "prepared" if cr.fetchall() else "run"
+        execute = SQL("EXECUTE %s(%s, %s)", SQL.identifier(name), rows, shared_row)
+        if state is None:
+            query = _post_sql(*shape, rows, shared_row)
+        elif state == "run":
+            query = SQL(
+                "PREPARE %s (jsonb, jsonb) AS %s; %s",
+                SQL.identifier(name),
+                body,
+                execute,
+            )
+            states[name] = "preparing"
+        else:
+            query = execute
+        cr.execute(query)
+        states[name] = "run" if state is None else "prepared"
+        return cr.fetchall()
 
     @api.model
     def _flexi_rows(self, vals_list):

@@ -1,6 +1,11 @@
+from unittest.mock import patch
+
+from psycopg2 import IntegrityError
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL, mute_logger
 
 from .common import FlexiLoyaltyCommon
 
@@ -36,6 +41,81 @@ class TestLedger(FlexiLoyaltyCommon):
         self.assertEqual(line.currency_id, self.company.currency_id)
         self.assertFalse(Line._flexi_post([vals]), "same key: posted once")
         self.assertEqual(self.member.points_balance, 5)
+        self.assertBalanceIsLedger()
+
+    def _bonuses(self, count, key, points=1):
+        return self.env["flexi.loyalty.ledger.line"]._flexi_post(
+            [
+                {
+                    "subscription_id": self.member.id,
+                    "move_type": "bonus",
+                    "points": points,
+                    "reason": "Gift",
+                    "idempotency_key": f"test:{key}:{i}",
+                }
+                for i in range(count)
+            ]
+        )
+
+    def test_postings_go_on_after_a_failed_one_and_a_rollback(self):
+        # As a connection fresh from the pool: no statement prepared yet.
+        self.env.cr.execute("DEALLOCATE ALL")
+        self.env.cr.cache.pop("flexi_loyalty_post_statements", None)
+        self._bonuses(1, "first", points=3)
+        # The second posting prepares the statement, then fails in it.
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            self._bonuses(1, "refused", points=0)
+        self._bonuses(1, "after-failure", points=5)
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            self._bonuses(1, "rolled-back", points=100)
+            raise UserError("The till gave up.")
+        self._bonuses(1, "after-rollback", points=7)
+        self.assertEqual(self.member.points_balance, 15)
+        self.assertEqual(sorted(self._lines().mapped("points")), [3, 5, 7])
+        self.assertBalanceIsLedger()
+
+    def test_batches_of_every_size_post_every_line(self):
+        # Each size three times: a plain run, the one that prepares, a reuse.
+        posted = 0
+        for size in (1, 3, 65, 100):
+            for run in range(3):
+                lines = self._bonuses(size, f"{size}:{run}")
+                self.assertEqual(len(lines), size)
+                posted += size
+        self.assertEqual(self.member.points_balance, posted)
+        self.assertBalanceIsLedger()
+
+    def test_postings_go_on_after_a_column_is_added_to_the_ledger(self):
+        # As a module upgrade does while statements are prepared.
+        for run in range(3):
+            self._bonuses(1, f"before:{run}")
+        self.env.cr.execute(
+            SQL(
+                "ALTER TABLE %s ADD COLUMN x_test_colour varchar",
+                SQL.identifier(self.env["flexi.loyalty.ledger.line"]._table),
+            )
+        )
+        line = self._bonuses(1, "after", points=4)
+        self.assertEqual(line.points, 4)
+        self.assertEqual(self.member.points_balance, 7)
+        self.assertBalanceIsLedger()
+
+    def test_a_column_an_earlier_batch_lacked_is_written(self):
+        # Statements prepared for rows without a column (as before an addon
+        # adds one) never serve rows that have it.
+        Line = self.env["flexi.loyalty.ledger.line"]
+        flexi_rows = type(Line)._flexi_rows
+
+        def rows_without_reason(self, vals_list):
+            rows = flexi_rows(self, vals_list)
+            for row in rows:
+                del row["reason"]
+            return rows
+
+        with patch.object(type(Line), "_flexi_rows", rows_without_reason):
+            for run in range(3):
+                self.assertFalse(self._bonuses(1, f"short:{run}").reason)
+        self.assertEqual(self._bonuses(1, "full").reason, "Gift")
         self.assertBalanceIsLedger()
 
     def test_tax_included_base_counts_taxes(self):
