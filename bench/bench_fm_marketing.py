@@ -10,8 +10,7 @@
 - marketing_holdout_report: a daily campaign's 100 runs of 10,000 traces
   each (10 % held out) over those customers and orders: its conversion by
   run (the graph) and its messaged / held-out figures (the form), each
-  crediting every order to the last message within the attribution window
-  (target 1 s each).
+  summing the orders credited to the campaign's messages (target 1 s each).
 """
 
 from datetime import datetime, timedelta
@@ -199,6 +198,13 @@ def seed_traces(env, ids):
 
 def bench_holdout_report(env, ids):
     campaign = seed_traces(env, ids)
+    # The traces were written in SQL, after the orders: credit the orders as
+    # the settings do when the windows change (each order is credited when
+    # confirmed, in production).
+    with Timer() as timer:
+        credited = env["sale.order"]._fm_attribute_all()
+    info(f"credited {len(credited)} orders anew in {timer.elapsed:.1f} s")
+    env.cr.execute("ANALYZE sale_order")
     Report = env["fm.marketing.uplift.report"]
     Report._fm_build(campaign)  # warm caches
     with Timer() as timer:

@@ -17,6 +17,7 @@
         "views/fm_marketing_uplift_report_views.xml",
         "views/flexi_loyalty_subscription_views.xml",
         "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/fm_marketing_templates.xml",
         "views/fm_marketing_menus.xml",

@@ -52,7 +52,9 @@ class FlexiLoyaltyVoucher(models.Model):
         tracking=True,
     )
     used_date = fields.Datetime(readonly=True, copy=False)
-    order_id = fields.Many2one("sale.order", "Used On", readonly=True, copy=False)
+    order_id = fields.Many2one(
+        "sale.order", "Used On", readonly=True, copy=False, index="btree_not_null"
+    )
     origin = fields.Char(help="What issued the voucher: a reward, a campaign…")
     ledger_line_id = fields.Many2one(
         "flexi.loyalty.ledger.line",

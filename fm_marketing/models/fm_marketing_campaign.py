@@ -443,6 +443,17 @@ class FmMarketingCampaign(models.Model):
         action["context"] = {"default_campaign_id": self.id}
         return action
 
+    def action_view_credited_orders(self):
+        """The sales credited to this campaign's messages."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
+        action.update(
+            name=_("Sales Credited to %s", self.name),
+            domain=[("fm_marketing_campaign_id", "=", self.id)],
+            context={"create": False},
+        )
+        return action
+
     def action_view_uplift_report(self):
         """Conversion of messaged and held-out customers, run by run."""
         self.ensure_one()
@@ -875,111 +886,40 @@ class FmMarketingCampaign(models.Model):
             for channel in ("sms", "email")
         }
 
-    def _fm_attribution_sources(self):
-        """Queries of the confirmed orders a message can be credited with.
-
-        Each gives ``partner_id``, ``date_order`` (UTC), ``amount`` (untaxed,
-        in the company's currency) and ``code_trace_id``: the trace whose
-        code the order used, else NULL. Bridges add their own orders (the
-        till's, for instance).
-        """
-        return [
-            SQL(
-                """
-            SELECT so.partner_id, so.date_order, so.amount_untaxed AS amount,
-                   code.trace_id AS code_trace_id
-              FROM sale_order so
-              LEFT JOIN (
-                  SELECT v.order_id, MAX(ct.id) AS trace_id
-                    FROM flexi_loyalty_voucher v
-                    JOIN fm_marketing_trace ct ON ct.voucher_id = v.id
-                   WHERE v.state = 'used' AND v.order_id IS NOT NULL
-                   GROUP BY v.order_id
-              ) code ON code.order_id = so.id
-             WHERE so.state = 'sale'
-            """
-            )
-        ]
-
-    def _fm_attribution_flush(self):
-        """Write what the attribution queries read (bridges add theirs)."""
-        self.env["fm.marketing.trace"].flush_model(
-            [
-                *("campaign_id", "partner_id", "state", "channel", "voucher_id"),
-                *("run_date", "send_date", "create_date"),
-            ]
-        )
-        self.env["sale.order"].flush_model(
-            ["partner_id", "state", "date_order", "amount_untaxed"]
-        )
-        self.env["flexi.loyalty.voucher"].flush_model(["order_id", "state"])
+    @api.model
+    def _fm_attribution_models(self):
+        """Models of the orders a message can be credited with (each using
+        ``fm.marketing.attribution.mixin``); bridges add theirs."""
+        return ["sale.order"]
 
     def _fm_conversions(self):
-        """{trace id: revenue} of this campaign's messaged and held-out
-        traces credited with at least one order: the one rule comparing both
-        groups.
+        """{trace id: revenue} of this campaign's traces credited with at
+        least one order: the one rule comparing both groups.
 
-        An order that used a message's code is credited to that message.
-        Any other confirmed order (sale order, or what a bridge adds) is
-        credited to the customer's last message received before it, of any
-        campaign, when it came within the channel's attribution window; a
-        held-out customer's run counts as a message sent at the same moment.
-        So each order is credited once, across all campaigns. Override
-        ``_fm_attribution_sources`` to count other orders.
+        Each order holds the message it is credited to (see
+        ``fm.marketing.attribution.mixin``): the one whose code it used, else
+        the customer's last message of any campaign received within the
+        channel's window, a held-out customer's run counting as a message
+        sent at the same moment. So an order counts once, across campaigns,
+        and this is a sum over the campaign's orders.
         """
         self.ensure_one()
-        self._fm_attribution_flush()
-        days = self._fm_attribution_days()
-        moment = SQL("COALESCE(t.send_date, t.run_date, t.create_date)")
-        window = SQL(
-            "CASE t.channel WHEN 'sms' THEN %s ELSE %s END * INTERVAL '1 day'",
-            days["sms"],
-            days["email"],
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-            WITH mine AS (
-                SELECT t.id, t.partner_id, %(moment)s AS moment
-                  FROM fm_marketing_trace t
-                 WHERE t.campaign_id = %(campaign)s AND t.state IN %(states)s
-            ), span AS (
-                SELECT MIN(moment) AS first, MAX(moment) AS last FROM mine
-            ), orders AS (
-                SELECT o.partner_id, o.date_order, o.amount, o.code_trace_id
-                  FROM (%(sources)s) o, span
-                 WHERE o.partner_id IN (SELECT partner_id FROM mine)
-                   AND o.date_order >= span.first
-                   AND (o.code_trace_id IS NOT NULL
-                        OR o.date_order < span.last + %(widest)s * INTERVAL '1 day')
-            ), credited AS (
-                SELECT COALESCE(o.code_trace_id, last.id) AS trace_id, o.amount
-                  FROM orders o
-                  LEFT JOIN LATERAL (
-                      SELECT t.id
-                        FROM fm_marketing_trace t
-                       WHERE o.code_trace_id IS NULL
-                         AND t.partner_id = o.partner_id AND t.state IN %(states)s
-                         AND %(moment)s <= o.date_order
-                         AND %(moment)s > o.date_order - %(window)s
-                       ORDER BY %(moment)s DESC, t.id DESC
-                       LIMIT 1
-                  ) last ON TRUE
-            )
-            SELECT c.trace_id, COALESCE(SUM(c.amount), 0)
-              FROM credited c
-              JOIN mine ON mine.id = c.trace_id
-             GROUP BY c.trace_id
-            """,
-                moment=moment,
-                window=window,
-                widest=max(days.values()),
-                campaign=self.id,
-                states=ATTRIBUTED_STATES,
-                sources=SQL(" UNION ALL ").join(self._fm_attribution_sources()),
-            )
-        )
+        self.env.cr.execute(self._fm_conversions_query())
         return dict(self.env.cr.fetchall())
+
+    def _fm_conversions_query(self):
+        """SQL query of (trace id, revenue) behind ``_fm_conversions``."""
+        self.ensure_one()
+        queries = []
+        for model in self._fm_attribution_models():
+            Orders = self.env[model]
+            Orders.flush_model()
+            queries.append(Orders._fm_credited(self))
+        return SQL(
+            "SELECT c.trace_id, SUM(c.amount) AS revenue FROM (%s) c"
+            " GROUP BY c.trace_id",
+            SQL(" UNION ALL ").join(queries),
+        )
 
     def _fm_uplift_groups(self, by_run=False):
         """{(run day or None, held out?): [customers, converted, revenue]} over
@@ -989,44 +929,37 @@ class FmMarketingCampaign(models.Model):
         day = SQL("NULL::date")
         if by_run:
             day = SQL(
-                "((COALESCE(t.run_date, t.create_date) AT TIME ZONE 'UTC')"
-                " AT TIME ZONE %s)::date",
+                "((r.moment AT TIME ZONE 'UTC') AT TIME ZONE %s)::date",
                 self._fm_tz().zone,
             )
-        conversions = self._fm_conversions()
-        groups = defaultdict(lambda: [0, 0, 0.0])
+        self.env["fm.marketing.trace"].flush_model(["campaign_id", "state", "run_date"])
+        # Counted per run moment first (a few hundred), then per day: the
+        # time zone is applied to the runs, not to every trace.
         self.env.cr.execute(
             SQL(
                 """
-            SELECT %(day)s, t.state = 'held_out', COUNT(*)
-              FROM fm_marketing_trace t
-             WHERE t.campaign_id = %(campaign)s AND t.state IN %(states)s
+            SELECT %(day)s, r.held_out, SUM(r.customers), SUM(r.converted),
+                   COALESCE(SUM(r.revenue), 0)
+              FROM (
+                  SELECT COALESCE(t.run_date, t.create_date) AS moment,
+                         t.state = 'held_out' AS held_out, COUNT(*) AS customers,
+                         COUNT(c.trace_id) AS converted, SUM(c.revenue) AS revenue
+                    FROM fm_marketing_trace t
+                    LEFT JOIN (%(conversions)s) c ON c.trace_id = t.id
+                   WHERE t.campaign_id = %(campaign)s AND t.state IN %(states)s
+                   GROUP BY 1, 2
+              ) r
              GROUP BY 1, 2
             """,
                 day=day,
+                conversions=self._fm_conversions_query(),
                 campaign=self.id,
                 states=ATTRIBUTED_STATES,
             )
         )
-        for run_day, held_out, count in self.env.cr.fetchall():
-            groups[run_day, held_out][0] = count
-        if conversions:
-            self.env.cr.execute(
-                SQL(
-                    """
-                SELECT t.id, %(day)s, t.state = 'held_out'
-                  FROM fm_marketing_trace t
-                 WHERE t.id = ANY(%(ids)s) AND t.state IN %(states)s
-                """,
-                    day=day,
-                    ids=list(conversions),
-                    states=ATTRIBUTED_STATES,
-                )
-            )
-            for trace_id, run_day, held_out in self.env.cr.fetchall():
-                row = groups[run_day, held_out]
-                row[1] += 1
-                row[2] += conversions[trace_id]
+        groups = defaultdict(lambda: [0, 0, 0.0])
+        for run_day, held_out, count, converted, revenue in self.env.cr.fetchall():
+            groups[run_day, held_out] = [int(count), int(converted), revenue]
         return groups
 
     # ------------------------------------------------------------ running

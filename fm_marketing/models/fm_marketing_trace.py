@@ -19,6 +19,8 @@ MESSAGED_STATES = ("queued", "sent")
 # Traces an order can be credited to: the message received, or its absence
 # for the held-out customers (the same window from their run).
 ATTRIBUTED_STATES = (*MESSAGED_STATES, "held_out")
+# Trace fields that decide which orders are credited to it.
+CREDIT_FIELDS = ("state", "partner_id", "send_date", "run_date")
 
 
 class FmMarketingTrace(models.Model):
@@ -146,6 +148,12 @@ class FmMarketingTrace(models.Model):
 
     # ------------------------------------------------------------ CRUD
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        traces = super().create(vals_list)
+        traces._fm_credit_orders({})
+        return traces
+
     def write(self, vals):
         # The hold-out group is drawn by the run, never chosen by hand: moving
         # a customer in or out of it would bend the campaign's uplift.
@@ -155,7 +163,46 @@ class FmMarketingTrace(models.Model):
             raise UserError(
                 _("The hold-out group of a campaign run cannot be changed.")
             )
-        return super().write(vals)
+        before = {}
+        if not vals.keys().isdisjoint(CREDIT_FIELDS):
+            before = {trace.id: trace._fm_credit_key() for trace in self}
+        res = super().write(vals)
+        if before:
+            self._fm_credit_orders(before)
+        return res
+
+    # ------------------------------------------------------------ crediting
+
+    def _fm_moment(self):
+        """From when orders are credited to this message."""
+        self.ensure_one()
+        return self.send_date or self.run_date or self.create_date
+
+    def _fm_credit_key(self):
+        """What crediting reads of this trace: (customer, moment) when orders
+        may be credited to it, else None."""
+        self.ensure_one()
+        if self.state not in ATTRIBUTED_STATES:
+            return None
+        return (self.partner_id.id, self._fm_moment())
+
+    def _fm_credit_orders(self, before):
+        """Credit again the orders that these traces' changes may move;
+        ``before``: {trace id: credit key before the change}."""
+        partners, since, moved = set(), None, []
+        for trace in self:
+            old, new = before.get(trace.id), trace._fm_credit_key()
+            if old == new:
+                continue
+            moved.append(trace.id)
+            keys = {old, new} - {None}
+            for partner_id, moment in keys:
+                partners.add(partner_id)
+                since = min(since, moment) if since else moment
+        if not moved:
+            return
+        for model in self.env["fm.marketing.campaign"]._fm_attribution_models():
+            self.env[model].sudo()._fm_attribute_customers(partners, since, moved)
 
     # ------------------------------------------------------------ creation
 

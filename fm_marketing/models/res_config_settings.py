@@ -71,9 +71,16 @@ class ResConfigSettings(models.TransientModel):
 
     def set_values(self):
         super().set_values()
+        Campaign = self.env["fm.marketing.campaign"]
+        windows = Campaign._fm_attribution_days()
         params = self.env["ir.config_parameter"].sudo()
         for key in PARAM_DEFAULTS:
             params.set_param(key, str(self[f"fm_marketing_{key.split('.')[1]}"]))
+        if Campaign._fm_attribution_days() != windows:
+            # New windows credit past orders anew: the figures a manager
+            # reads always follow the windows shown here.
+            for model in Campaign._fm_attribution_models():
+                self.env[model].sudo()._fm_attribute_all()
 
     @api.constrains(
         "fm_marketing_quiet_start",

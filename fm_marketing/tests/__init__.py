@@ -1,3 +1,5 @@
+from importlib.util import find_spec
+
 from . import (
     test_activation,
     test_attribution,
@@ -15,3 +17,8 @@ from . import (
     test_segments,
     test_sending,
 )
+
+# The property test needs hypothesis (requirements-dev.txt); without it it is
+# left out rather than failing at import.
+if find_spec("hypothesis"):
+    from . import test_attribution_property

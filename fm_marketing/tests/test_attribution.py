@@ -1,8 +1,8 @@
 from datetime import datetime, timedelta
 
 from odoo import Command
-from odoo.exceptions import ValidationError
-from odoo.tests import Form, tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, new_test_user, tagged
 
 from ..tools.uplift import is_held_out
 from .common import NOW, FmMarketingCommon
@@ -204,3 +204,62 @@ class TestAttribution(FmMarketingCommon):
         self._confirmed_order(self.amina, datetime(2025, 6, 15, 22, 0))
         self._confirmed_order(self.karim, datetime(2025, 6, 16, 9, 0))
         self.assertEqual(self._credited(campaign), {"Soir": {"Karim Haddad": 1000.0}})
+
+    def test_order_shows_its_campaign_and_moves_with_the_rules(self):
+        night = datetime(2025, 6, 15, 21, 30)  # 22:30 in Algiers: held till 08:00
+        with self.mockSMSGateway():
+            traces = self._run(self.first, night)
+        # Ordered at 23:00, before the SMS left: confirmed while the SMS waits,
+        # and still nobody's once it has gone.
+        night_order = self._confirmed_order(self.amina, night + timedelta(minutes=30))
+        with self.mockSMSGateway():
+            self.env["fm.marketing.trace"]._fm_release_scheduled(
+                datetime(2025, 6, 16, 7)
+            )
+        self.assertFalse(night_order.fm_marketing_campaign_id)
+        morning = self._confirmed_order(self.amina, datetime(2025, 6, 16, 9))
+        sent = traces.filtered(lambda t: t.partner_id == self.amina)
+        self.assertEqual(
+            (morning.fm_marketing_campaign_id, morning.fm_marketing_trace_id),
+            (self.first, sent),
+        )
+        # The manager opens the campaign's credited sales: that order.
+        action = self.first.action_view_credited_orders()
+        self.assertEqual(self.env["sale.order"].search(action["domain"]), morning)
+        # The gateway reports the SMS failed: the order is nobody's.
+        sent._fm_set_failed("Numéro injoignable")
+        self.assertFalse(morning.fm_marketing_campaign_id)
+        self.assertEqual(self._credited(self.first), {"Lundi": {}})
+
+    def test_attack_nobody_credits_an_order_by_hand(self):
+        with self.mockSMSGateway():
+            self._run(self.first)
+        order = self._confirmed_order(self.karim, NOW + timedelta(days=1))
+        self.assertEqual(order.fm_marketing_campaign_id, self.first)
+        marketer = new_test_user(
+            self.env,
+            login="fm_mkt_seller",
+            groups="sales_team.group_sale_salesman_all_leads,"
+            "fm_marketing.fm_marketing_group_manager",
+        )
+        salesman = new_test_user(
+            self.env,
+            login="fm_mkt_seller_only",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+        for user in (marketer, salesman):
+            as_user = order.with_user(user)
+            with self.assertRaises(UserError):
+                as_user.write({"fm_marketing_campaign_id": self.second.id})
+            with self.assertRaises(UserError):
+                as_user.write({"fm_marketing_trace_id": False})
+            with self.assertRaises(UserError):
+                as_user.copy({"fm_marketing_campaign_id": self.second.id})
+        # A salesman does not even see which campaign an order is credited to.
+        with self.assertRaises(AccessError):
+            order.with_user(salesman).read(["fm_marketing_campaign_id"])
+        self.assertEqual(order.fm_marketing_campaign_id, self.first)
+        self.assertEqual(
+            self._credited(self.first, self.second),
+            {"Lundi": {"Karim Haddad": 1000.0}, "Mercredi": {}},
+        )

@@ -1,1 +1,1 @@
-from . import fm_marketing_campaign
+from . import fm_marketing_campaign, pos_order
