@@ -125,9 +125,10 @@ def _post_sql(table, columns, shared, size, rows, shared_row):
               FROM (SELECT subscription_id, SUM(points) AS points
                       FROM ins GROUP BY subscription_id) d
              WHERE s.id = d.subscription_id
-            RETURNING s.id
+            RETURNING s.id, s.points_balance
         )
-        SELECT ins.id, ins.subscription_id FROM ins
+        SELECT ins.id, ins.subscription_id, upd.points_balance
+          FROM ins JOIN upd ON upd.id = ins.subscription_id
         """,
         table=SQL.identifier(table),
         columns=SQL(", ").join(SQL.identifier(col) for col in [*columns, *copied]),
@@ -277,7 +278,7 @@ class FlexiLoyaltyLedgerLine(models.Model):
     # ------------------------------------------------------------ business
 
     @api.model
-    def _flexi_post(self, vals_list, checked=False):
+    def _flexi_post(self, vals_list, checked=False, balances=None):
         """The one way lines are written, and the balances with them.
 
         ``vals_list`` holds the values of the new lines, as for ``create``;
@@ -295,7 +296,10 @@ class FlexiLoyaltyLedgerLine(models.Model):
         closed to everyone, and the ORM is told what changed
         (``_flexi_tell_orm``). Callers are business methods that checked
         rights and amounts. ``checked`` is kept for callers' readability: the
-        database always checks the key. Returns the lines inserted.
+        database always checks the key. Returns the lines inserted; a dict
+        given as ``balances`` receives ``{member id: new balance}`` of the
+        members they moved, as the statement left them (the hooks after an
+        earning need it, and reading the field again would cost a query).
         """
         if not vals_list:
             return self.browse()
@@ -320,14 +324,17 @@ class FlexiLoyaltyLedgerLine(models.Model):
         )
         if not inserted:
             return self.browse()
-        self._flexi_tell_orm({sub_id for _line_id, sub_id in inserted})
-        return self.browse(sorted(line_id for line_id, _sub_id in inserted))
+        if balances is not None:
+            balances.update((sub_id, balance) for _id, sub_id, balance in inserted)
+        self._flexi_tell_orm({sub_id for _line_id, sub_id, _balance in inserted})
+        return self.browse(sorted(line_id for line_id, _sub_id, _bal in inserted))
 
     @api.model
     def _flexi_execute_post(self, columns, shared, size, rows, shared_row):
         """Run the writer's statement for this shape of batch (its columns,
         those shared, its size) on the JSON ``rows`` and ``shared_row``;
-        returns ``[(line id, member id)]`` of the lines inserted.
+        returns ``[(line id, member id, member's new balance)]`` of the lines
+        inserted.
 
         A shape's first run on a cursor is a plain statement: a request that
         posts once pays nothing more. The second prepares it on the
@@ -449,9 +456,9 @@ class FlexiLoyaltyLedgerLine(models.Model):
         subs.modified(["line_ids", "points_balance"])
 
     @api.model
-    def _flexi_post_earning(self, vals, key_prefix):
+    def _flexi_post_earning(self, vals, key_prefix, balances=None):
         """Post an earning unless its source document already has one for this
-        member that is not fully undone.
+        member that is not fully undone (``balances`` as for ``_flexi_post``).
 
         The idempotency key is ``key_prefix`` plus the number of earlier
         earnings of the document: a cancelled then re-confirmed order earns
@@ -460,7 +467,9 @@ class FlexiLoyaltyLedgerLine(models.Model):
         # Most documents earn once: their first key is free. Keys are never
         # deleted, so a document that earned before holds that key too, and
         # only then are its earlier earnings counted.
-        line = self._flexi_post([dict(vals, idempotency_key=f"{key_prefix}0")])
+        line = self._flexi_post(
+            [dict(vals, idempotency_key=f"{key_prefix}0")], balances=balances
+        )
         if line:
             return line
         self.flush_model(["res_id", "res_model", "subscription_id", "points"])
@@ -484,7 +493,9 @@ class FlexiLoyaltyLedgerLine(models.Model):
         earlier, active = self.env.cr.fetchone()
         if active or not earlier:
             return self.browse()
-        return self._flexi_post([dict(vals, idempotency_key=f"{key_prefix}{earlier}")])
+        return self._flexi_post(
+            [dict(vals, idempotency_key=f"{key_prefix}{earlier}")], balances=balances
+        )
 
     @api.model
     def _flexi_expiry_due(self, today, subscription_ids=None):

@@ -523,17 +523,22 @@ class FlexiLoyaltySubscription(models.Model):
         # the idempotency key refuses a concurrent twin.
         # Keyed by member: a document whose customer changed after a
         # cancellation earns for the new customer too.
+        balances = {}
         line = Line._flexi_post_earning(
-            vals, f"earn:{source._name},{source.id}:{self.id}:"
+            vals, f"earn:{source._name},{source.id}:{self.id}:", balances=balances
         )
         if line:
-            self._flexi_after_earn(line)
+            self._flexi_after_earn(line, balance=balances.get(self.id))
         return line
 
-    def _flexi_after_earn(self, line):
-        """Hook after points were earned: requalify the tier, tell about rewards."""
+    def _flexi_after_earn(self, line, balance=None):
+        """Hook after points were earned: requalify the tier, tell about rewards.
+
+        ``balance`` is the member's balance the earning left, when the caller
+        has it from the writer (else it is read).
+        """
         self._flexi_requalify()
-        self._flexi_check_reward_reached(line)
+        self._flexi_check_reward_reached(line, balance=balance)
 
     def _flexi_adjust(self, points, reason, move_type="adjustment"):
         """Manager correction or bonus, with a mandatory reason."""
@@ -778,18 +783,20 @@ class FlexiLoyaltySubscription(models.Model):
         )
         return rewards.sorted("points_cost")[:1]
 
-    def _flexi_check_reward_reached(self, line):
+    def _flexi_check_reward_reached(self, line, balance=None):
         """Tell the member when an earning makes a reward affordable.
 
         Only on the earning that crosses the cheapest reward's cost, not on
-        every later one.
+        every later one. ``balance``: the member's balance after the earning,
+        if known (it saves reading the member again at every confirmation).
         """
         self.ensure_one()
         # Cheapest tests first: this runs at every order confirmation.
         reward = self._flexi_cheapest_reward()
         if not reward:
             return
-        balance = self.points_balance
+        if balance is None:
+            balance = self.points_balance
         if balance < reward.points_cost or line.move_type != "earn":
             return
         if self.program_id.pending_days:

@@ -77,6 +77,40 @@ class TestNotifications(FlexiLoyaltyCommon, SMSCase):
             self._order([(self.dish, 2), (self.drink, 3)]).action_confirm()  # 72
         self.assertFalse(self._new_sms)
 
+    def test_orders_confirmed_together_tell_each_crossing_customer_once(self):
+        self.env["flexi.loyalty.reward"].create(
+            {
+                "name": "Citronnade offerte",
+                "program_id": self.program.id,
+                "points_cost": 40,
+                "credit_amount": 150,
+            }
+        )
+        karim = self.env["flexi.loyalty.subscription"].create(
+            {"partner_id": self.karim.id, "program_id": self.program.id}
+        )
+        self._give(30, karim)
+        self._order([(self.dish, 2), (self.drink, 3)]).action_confirm()  # 24
+        orders = self._order([(self.dish, 2), (self.drink, 3)]) | self._order(
+            [(self.dish, 2), (self.drink, 3)], partner=self.karim
+        )
+        with self.mockSMSGateway():
+            orders.action_confirm()  # Amina 24 -> 48, Karim 30 -> 54
+        self.assertEqual(len(self._new_sms), 2)
+        self.assertSMSOutgoing(
+            self.customer, "+213550123456", content="you have 48 points"
+        )
+        self.assertSMSOutgoing(
+            self.karim, "+213661223344", content="you have 54 points"
+        )
+        self.assertEqual((self.member.points_balance, karim.points_balance), (48, 54))
+        with self.mockSMSGateway():
+            (
+                self._order([(self.dish, 2)])
+                | self._order([(self.dish, 2)], partner=self.karim)
+            ).action_confirm()
+        self.assertFalse(self._new_sms, "already told: not again")
+
     def test_default_channel_from_settings(self):
         settings = self.env["res.config.settings"].create({})
         settings.flexi_loyalty_notify_channel = "email"
