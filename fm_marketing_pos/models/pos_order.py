@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 from odoo.tools import SQL
 
 # Till orders whose payment went through (``draft`` ones are still open).
@@ -8,6 +8,15 @@ PAID_STATES = ("paid", "done", "invoiced")
 class PosOrder(models.Model):
     _name = "pos.order"
     _inherit = ["pos.order", "fm.marketing.attribution.mixin"]
+
+    @api.model
+    def sync_from_ui(self, orders):
+        # The till sends back every order field it loaded: the campaign an
+        # order is credited to is the server's to decide, never the till's.
+        for order in orders:
+            order.pop("fm_marketing_trace_id", None)
+            order.pop("fm_marketing_campaign_id", None)
+        return super().sync_from_ui(orders)
 
     def _fm_attribution_may_count(self):
         return self.filtered(lambda order: order.state in PAID_STATES)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
@@ -48,7 +49,7 @@ class TestTillAttribution(TestPointOfSaleHttpCommon, MockSMS):
         )
         cls.cash = cls.main_pos_config.payment_method_ids.filtered("is_cash_count")[:1]
 
-    def _sync(self, session, qty, refunded_line=None):
+    def _sync(self, session, qty, refunded_line=None, **extra):
         """A till order of ``qty`` couscous for Amina, paid in cash."""
         total = 1000.0 * qty
         line = {
@@ -95,6 +96,7 @@ class TestTillAttribution(TestPointOfSaleHttpCommon, MockSMS):
                         "user_id": self.env.uid,
                         "to_invoice": False,
                         "state": "paid",
+                        **extra,
                     }
                 ]
             )
@@ -134,3 +136,20 @@ class TestTillAttribution(TestPointOfSaleHttpCommon, MockSMS):
         after.date_order = traces.send_date + timedelta(days=4)
         self.assertEqual(self.campaign._fm_conversions(), {traces.id: 2000.0})
         self.assertLess(before.date_order, traces.send_date)
+
+    def test_attack_the_till_cannot_credit_an_order_to_a_campaign(self):
+        other = self.campaign.copy({"name": "Autre campagne"})
+        session = self._open_session()
+        # No message yet: the order is nobody's, whatever the till sends.
+        order = self._sync(
+            session,
+            1,
+            fm_marketing_campaign_id=other.id,
+            fm_marketing_trace_id=False,
+        )
+        self.assertEqual(order.state, "paid")
+        self.assertFalse(order.fm_marketing_campaign_id)
+        self.assertEqual(other._fm_conversions(), {})
+        # Written directly by the cashier, it is refused.
+        with self.assertRaises(UserError):
+            order.with_user(self.pos_user).write({"fm_marketing_campaign_id": other.id})
