@@ -357,16 +357,36 @@ class FlexiLoyaltyOtp(models.Model):
             raise UserError(_("This code is wrong or no longer valid."))
         return True
 
-    def _flexi_check_authorises(self, subscription, reward, document):
+    def _flexi_check_points(self, points):
+        """Refuse clearly, before the code is checked (and no attempt is
+        counted), a number of points other than the one the code was sent
+        for: the code would not match anyway."""
+        self.ensure_one()
+        sent = self.sudo().points
+        if sent != points:
+            raise UserError(
+                _(
+                    "This code was sent to spend %(sent)s points, not %(points)s: "
+                    "send a new code for %(points)s points.",
+                    sent=sent,
+                    points=points,
+                )
+            )
+        return True
+
+    def _flexi_check_authorises(self, subscription, reward, document, points=None):
         """Refuse unless this code, accepted or overridden, was issued for
-        exactly this member, reward and document: a code sent to one member
-        never spends another member's points."""
+        exactly this member, reward, number of points and document: a code
+        sent to one member never spends another member's points, a code sent
+        for 50 points never spends 500."""
         self.ensure_one()
         otp = self.sudo()
+        points = reward.points_cost if points is None else points
         if (
             otp.state not in ("used", "overridden")
             or otp.subscription_id != subscription
             or otp.reward_id != reward
+            or otp.points != points
             or otp.document != self._flexi_document_ref(document)
         ):
             raise UserError(_("This code does not authorise this redemption."))

@@ -446,10 +446,26 @@ class SaleOrder(models.Model):
         active = lines.filtered(lambda ln: done.get(ln.id, (0, 0))[0] < -ln.points)
         return lines, active
 
-    def _flexi_loyalty_check_redeem(self, subscription, reward):
+    def _flexi_loyalty_points_to_spend(self, subscription, reward, points=None):
+        """The points redeeming ``reward`` spends on this order: its cost, or
+        the number chosen for a credit per point (checked against the
+        member's points and what is left to pay)."""
+        self.ensure_one()
+        return reward._flexi_points_choice(points, subscription, self.amount_total)
+
+    def _flexi_loyalty_max_points(self, subscription, reward):
+        """The most points ``subscription`` may choose for the credit per
+        point ``reward`` on this order (0: none), as offered to choose from."""
+        self.ensure_one()
+        return reward._flexi_max_points(
+            subscription.points_available, self.amount_total
+        )
+
+    def _flexi_loyalty_check_redeem(self, subscription, reward, points=None):
         """Refuse, before any code is spent, a redemption that cannot happen:
         not a quotation, another customer's membership, a reward out of reach,
-        already applied, or worth more than the order."""
+        already applied, worth more than the order, or a number of points a
+        credit per point does not allow."""
         self.ensure_one()
         self._flexi_loyalty_check_quotation()
         if subscription.partner_id != self.partner_id:
@@ -467,8 +483,9 @@ class SaleOrder(models.Model):
                     order=self.name,
                 )
             )
+        points = self._flexi_loyalty_points_to_spend(subscription, reward, points)
         # Refuses a credit larger than the order.
-        line_vals = self._flexi_loyalty_reward_line_vals(reward)
+        line_vals = self._flexi_loyalty_reward_line_vals(reward, points)
         self._flexi_loyalty_check_left_to_pay(line_vals, reward.name)
         return line_vals
 
@@ -499,31 +516,33 @@ class SaleOrder(models.Model):
                 )
             )
 
-    def _flexi_loyalty_redeem(self, subscription, reward, otp=None):
+    def _flexi_loyalty_redeem(self, subscription, reward, otp=None, points=None):
         """Spend points on ``reward`` for this quotation, in one transaction.
 
-        ``otp`` is the code that authorised it (verified by the caller, or a
-        manager's override); a program that needs a code refuses without it.
-        A code authorises exactly the member, reward and order it was sent
-        for. Applying the same redemption again (double click, retry, replay)
-        adds nothing and says it is already applied. Locks the membership,
+        ``points``: how many, for a credit per point (the customer's choice);
+        other rewards spend their cost. ``otp`` is the code that authorised
+        it (verified by the caller, or a manager's override); a program that
+        needs a code refuses without it. A code authorises exactly the member,
+        reward, number of points and order it was sent for. Applying the same
+        redemption again (double click, retry, replay) adds nothing and says it
+        is already applied. Locks the membership,
         debits the points and adds the reward lines, or issues a voucher for
         voucher rewards. Returns the redeem ledger line.
         """
         self.ensure_one()
-        self._flexi_loyalty_check_redeem(subscription, reward)
+        self._flexi_loyalty_check_redeem(subscription, reward, points)
+        points = self._flexi_loyalty_points_to_spend(subscription, reward, points)
         if otp:
-            otp._flexi_check_authorises(subscription, reward, self)
+            otp._flexi_check_authorises(subscription, reward, self, points=points)
         elif subscription.program_id.otp_required:
             raise UserError(_("A code sent to the member is needed to spend points."))
         subscription._flexi_lock()
         # Again under the lock: a concurrent twin has committed by now.
-        line_vals = self._flexi_loyalty_check_redeem(subscription, reward)
+        line_vals = self._flexi_loyalty_check_redeem(subscription, reward, points)
         if subscription._flexi_spendable() < 0:
             raise UserError(
                 _("This member owes points (negative balance) and cannot redeem.")
             )
-        points = reward.points_cost
         earlier = self._flexi_loyalty_redemptions(subscription, reward)[0]
         ledger_line = subscription._flexi_debit(
             points,
@@ -567,12 +586,19 @@ class SaleOrder(models.Model):
             ledger_line_id=ledger_line.id,
         )
 
-    def _flexi_loyalty_reward_line_vals(self, reward):
-        """Order line values carrying ``reward`` (none for a voucher)."""
+    def _flexi_loyalty_reward_line_vals(self, reward, points=None):
+        """Order line values carrying ``reward`` (none for a voucher);
+        ``points`` chosen for a credit per point."""
         self.ensure_one()
         if reward.reward_type == "credit":
             return self._flexi_loyalty_discount_line_vals(
                 reward.credit_amount, reward.reward_product_id, reward.name
+            )
+        if reward.reward_type == "points_credit":
+            return self._flexi_loyalty_discount_line_vals(
+                reward._flexi_credit_for(points),
+                reward.reward_product_id,
+                reward._flexi_line_description(points),
             )
         if reward.reward_type == "discount":
             return self._flexi_loyalty_percent_line_vals(
@@ -642,7 +668,7 @@ class SaleOrder(models.Model):
             vals_list = self._flexi_loyalty_voucher_line_vals(voucher)
         elif not voucher and reward.reward_type == "discount":
             vals_list = self._flexi_loyalty_reward_line_vals(reward)
-        elif retax and (voucher or reward.reward_type == "credit"):
+        elif retax and (voucher or reward.reward_type in ("credit", "points_credit")):
             vals_list = self._flexi_loyalty_retaxed_vals(unit, voucher, reward)
             if vals_list is None:
                 return None
@@ -673,7 +699,11 @@ class SaleOrder(models.Model):
         ):
             return None
         amount = -sum(unit.mapped("price_total"))
-        description = _("Voucher %s", voucher.code) if voucher else reward.name
+        if voucher:
+            description = _("Voucher %s", voucher.code)
+        else:
+            spent = -unit.flexi_loyalty_ledger_line_id[:1].sudo().points
+            description = reward._flexi_line_description(spent)
         vals_list = self._flexi_loyalty_discount_line_vals(
             amount, unit.product_id[:1], description, lines=goods
         )

@@ -9,6 +9,7 @@ from . import (
     test_ledger,
     test_notifications,
     test_otp,
+    test_points_credit,
     test_portal,
     test_recompute,
     test_redeem,
