@@ -42,17 +42,23 @@ class FlexiLoyaltyWebsiteSaleController(Controller):
         auth="user",
         website=True,
     )
-    def flexi_loyalty_website_sale_request_code(self, reward_id, csrf_token=None):
+    def flexi_loyalty_website_sale_request_code(
+        self, reward_id, points=None, csrf_token=None
+    ):
         order_sudo, reward, member = self._flexi_loyalty_context(reward_id, csrf_token)
         try:
             # A reward this cart cannot take (already applied, worth more
-            # than the cart…) is refused before a code goes out.
-            order_sudo._flexi_loyalty_check_redeem(member, reward)
+            # than the cart, points the customer may not choose…) is refused
+            # before a code goes out.
+            order_sudo._flexi_loyalty_check_redeem(member, reward, points)
+            points = order_sudo._flexi_loyalty_points_to_spend(member, reward, points)
             # The savepoint undoes a half-done request; the OTP model keeps
-            # its own durable counters.
+            # its own durable counters. The code is bound to the points.
             with request.env.cr.savepoint():
                 Otp = request.env["flexi.loyalty.otp"].sudo()
-                otp = Otp._flexi_request(member, reward, order_sudo, send_now=True)
+                otp = Otp._flexi_request(
+                    member, reward, order_sudo, points=points, send_now=True
+                )
         except UserError as error:
             return {"error": error.args[0]}
         return {
@@ -62,7 +68,9 @@ class FlexiLoyaltyWebsiteSaleController(Controller):
         }
 
     @route("/flexi_loyalty_website_sale/redeem", type="json", auth="user", website=True)
-    def flexi_loyalty_website_sale_redeem(self, reward_id, code=None, csrf_token=None):
+    def flexi_loyalty_website_sale_redeem(
+        self, reward_id, code=None, points=None, csrf_token=None
+    ):
         order_sudo, reward, member = self._flexi_loyalty_context(reward_id, csrf_token)
         Otp = request.env["flexi.loyalty.otp"].sudo()
         otp = Otp.search(
@@ -77,16 +85,19 @@ class FlexiLoyaltyWebsiteSaleController(Controller):
         )
         try:
             # Refusals that need no code come before the code is spent.
-            order_sudo._flexi_loyalty_check_redeem(member, reward)
+            order_sudo._flexi_loyalty_check_redeem(member, reward, points)
+            points = order_sudo._flexi_loyalty_points_to_spend(member, reward, points)
             if member.program_id.otp_required:
                 if not otp:
                     raise UserError(_("Ask for a code first."))
-                otp._flexi_verify(code or "", reward, order_sudo)
+                # A code sent for other points is said so, not counted wrong.
+                otp._flexi_check_points(points)
+                otp._flexi_verify(code or "", reward, order_sudo, points=points)
             else:
                 otp = None
             # Nothing of a failed redemption stays (points, reward line).
             with request.env.cr.savepoint():
-                order_sudo._flexi_loyalty_redeem(member, reward, otp=otp)
+                order_sudo._flexi_loyalty_redeem(member, reward, otp=otp, points=points)
                 order_sudo._flexi_loyalty_sync_tier_discount()
         except (UserError, ValidationError) as error:
             return {"error": error.args[0]}

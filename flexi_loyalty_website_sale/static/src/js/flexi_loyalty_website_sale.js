@@ -1,18 +1,73 @@
+import { _t } from "@web/core/l10n/translation";
 import { rpc } from "@web/core/network/rpc";
 import publicWidget from "@web/legacy/js/public/public_widget";
 
 publicWidget.registry.FlexiLoyaltyWebsiteSale = publicWidget.Widget.extend({
     selector: ".flexi_loyalty_website_sale_redeem",
     events: {
+        'change select[name="flexi_loyalty_website_sale_reward_id"]': "_onRewardChange",
+        'input input[name="flexi_loyalty_website_sale_points"]': "_onPointsChange",
         'click button[name="flexi_loyalty_website_sale_request_code"]': "_onRequestCode",
         'click button[name="flexi_loyalty_website_sale_redeem"]': "_onRedeem",
     },
 
+    start() {
+        this._onRewardChange();
+        return this._super(...arguments);
+    },
+
+    _selectedReward() {
+        const select = this.el.querySelector('[name="flexi_loyalty_website_sale_reward_id"]');
+        return select.options[select.selectedIndex];
+    },
+
+    _pointsInput() {
+        return this.el.querySelector('[name="flexi_loyalty_website_sale_points"]');
+    },
+
     _params() {
-        return {
-            reward_id: this.el.querySelector('[name="flexi_loyalty_website_sale_reward_id"]').value,
-            csrf_token: this.el.dataset.csrf,
-        };
+        const reward = this._selectedReward();
+        const params = { reward_id: reward.value, csrf_token: this.el.dataset.csrf };
+        if (reward.dataset.pointsMin) {
+            // Sent as typed: the server says what is wrong with it.
+            params.points = this._pointsInput().value;
+        }
+        return params;
+    },
+
+    /**
+     * A credit per point asks how many points, up to what this cart allows.
+     */
+    _onRewardChange() {
+        const reward = this._selectedReward();
+        const choice = this.el.querySelector('[name="flexi_loyalty_website_sale_points_choice"]');
+        const chooses = Boolean(reward?.dataset.pointsMin);
+        choice.classList.toggle("d-none", !chooses);
+        this._say("");
+        if (!chooses) {
+            return;
+        }
+        const input = this._pointsInput();
+        const most = Number(reward.dataset.pointsMax || 0);
+        input.min = reward.dataset.pointsMin;
+        input.step = reward.dataset.pointsStep;
+        input.max = most || reward.dataset.pointsMin;
+        input.value = most || reward.dataset.pointsMin;
+        const help = this.el.querySelector('[name="flexi_loyalty_website_sale_points_help"]');
+        help.textContent = most
+            ? _t("%(rule)s: up to %(most)s points on this cart.", {
+                  rule: reward.dataset.pointsRule,
+                  most,
+              })
+            : _t("%(rule)s: not enough points or too small a cart for now.", {
+                  rule: reward.dataset.pointsRule,
+              });
+    },
+
+    _onPointsChange() {
+        // A code is bound to the points it was sent for.
+        this.el.querySelector('[name="flexi_loyalty_website_sale_code"]').value = "";
+        this._say("");
     },
 
     /**
