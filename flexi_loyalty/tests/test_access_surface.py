@@ -843,6 +843,7 @@ ALLOWED_SURFACE = {
             "methods": [
                 "flexi_loyalty_enroll",
                 "flexi_loyalty_member_info",
+                "flexi_loyalty_points_choice",
                 "flexi_loyalty_preview",
                 "flexi_loyalty_request_reward",
                 "flexi_loyalty_search_members",

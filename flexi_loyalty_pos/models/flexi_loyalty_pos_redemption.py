@@ -91,7 +91,7 @@ class FlexiLoyaltyPosRedemption(models.Model):
             "product_id": self.product_id.id,
             "price_unit": -self.amount,
             "qty": 1,
-            "name": self.reward_id.name,
+            "name": self.reward_id._flexi_line_description(self.points),
             "points": self.points,
         }
 

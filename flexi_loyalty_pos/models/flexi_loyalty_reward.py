@@ -22,6 +22,8 @@ class FlexiLoyaltyReward(models.Model):
             "reward_type",
             "points_cost",
             "credit_amount",
+            "credit_per_point",
+            "points_step",
             "discount_percent",
             "reward_product_id",
         ]
@@ -29,4 +31,6 @@ class FlexiLoyaltyReward(models.Model):
     def _flexi_pos_supported(self):
         """Rewards the till can carry as an order line (vouchers and free
         products are handed out in the back office)."""
-        return self.filtered(lambda r: r.reward_type in ("credit", "discount"))
+        return self.filtered(
+            lambda r: r.reward_type in ("credit", "discount", "points_credit")
+        )

@@ -89,6 +89,9 @@ class PosSession(models.Model):
                             "id": reward.id,
                             "name": reward.name,
                             "points_cost": reward.points_cost,
+                            "chooses_points": reward._flexi_chooses_points(),
+                            "points_rule": reward._flexi_chooses_points()
+                            and reward._flexi_points_rule(),
                             "affordable": spendable >= reward.points_cost,
                             "unavailable_reason": reward._flexi_unavailable_reason(
                                 member
@@ -218,13 +221,8 @@ class PosSession(models.Model):
         )
         return result["total_excluded"], result["total_included"]
 
-    def flexi_loyalty_request_reward(self, subscription_id, reward_id, lines):
-        """Start spending points on a reward for the order being rung up.
-
-        Sends a one-time code bound to a new redemption and answers
-        ``{"redemption_id", "channel", "to"}``; when no code is needed the
-        redemption is accepted at once and the answer carries ``line``.
-        """
+    def _flexi_loyalty_till_reward(self, subscription_id, reward_id):
+        """(member, reward) the till may give now, or a clear refusal."""
         member = self._flexi_loyalty_member(subscription_id)
         reward = self.env["flexi.loyalty.reward"].sudo().browse(reward_id).exists()
         if not reward or reward not in member.program_id.reward_ids:
@@ -236,9 +234,41 @@ class PosSession(models.Model):
         reason = reward._flexi_unavailable_reason(member)
         if reason:
             raise UserError(reason)
-        member._flexi_check_affordable(reward.points_cost)
+        return member, reward
+
+    def flexi_loyalty_points_choice(self, subscription_id, reward_id, lines):
+        """What the cashier may choose for a credit per point on the order
+        being rung up: ``{"min", "max", "step", "rule"}`` (max 0: none)."""
+        member, reward = self._flexi_loyalty_till_reward(subscription_id, reward_id)
+        if not reward._flexi_chooses_points():
+            raise UserError(_("%s costs a fixed number of points.", reward.name))
+        return {
+            "min": reward.points_cost,
+            "max": reward._flexi_max_points(
+                member.points_available, self._flexi_loyalty_left_to_pay(lines)
+            ),
+            "step": reward.points_step,
+            "rule": reward._flexi_points_rule(),
+        }
+
+    def flexi_loyalty_request_reward(
+        self, subscription_id, reward_id, lines, points=None
+    ):
+        """Start spending points on a reward for the order being rung up.
+
+        ``points``: how many, for a credit per point (the cashier's choice,
+        checked here against the member's points and the order). Sends a
+        one-time code bound to a new redemption for exactly these points and
+        answers ``{"redemption_id", "channel", "to"}``; when no code is needed
+        the redemption is accepted at once and the answer carries ``line``.
+        """
+        member, reward = self._flexi_loyalty_till_reward(subscription_id, reward_id)
+        points = reward._flexi_points_choice(
+            points, member, self._flexi_loyalty_left_to_pay(lines)
+        )
+        member._flexi_check_affordable(points)
         goods = self._flexi_loyalty_goods_amount(lines)
-        amount = self._flexi_loyalty_reward_amount(reward, goods)
+        amount = self._flexi_loyalty_reward_amount(reward, goods, points)
         # sudo: redemptions are written by the server only (no create right
         # for cashiers), after the checks above.
         redemption = (
@@ -249,7 +279,7 @@ class PosSession(models.Model):
                     "session_id": self.id,
                     "subscription_id": member.id,
                     "reward_id": reward.id,
-                    "points": reward.points_cost,
+                    "points": points,
                     "amount": amount,
                     "base_amount": goods,
                     "product_id": reward.reward_product_id.id,
@@ -258,7 +288,9 @@ class PosSession(models.Model):
         )
         if not self.config_id._flexi_loyalty_otp_needed(member.program_id):
             return {"redemption_id": redemption.id, "line": redemption._flexi_accept()}
-        otp = self.env["flexi.loyalty.otp"]._flexi_request(member, reward, redemption)
+        otp = self.env["flexi.loyalty.otp"]._flexi_request(
+            member, reward, redemption, points=points
+        )
         redemption.otp_id = otp
         return {
             "redemption_id": redemption.id,
@@ -287,10 +319,23 @@ class PosSession(models.Model):
             goods += self._flexi_loyalty_amounts(vals, product)[1]
         return self.currency_id.round(goods)
 
-    def _flexi_loyalty_reward_amount(self, reward, goods):
-        """Tax-included value of ``reward`` on an order of ``goods``."""
+    def _flexi_loyalty_left_to_pay(self, lines):
+        """Tax-included value of the order's ``lines``, rewards already on it
+        included: what a credit per point may take off at most."""
+        total = 0.0
+        for vals in lines:
+            product = self.env["product.product"].browse(vals.get("product_id"))
+            if product.exists():
+                total += self._flexi_loyalty_amounts(vals, product)[1]
+        return self.currency_id.round(total)
+
+    def _flexi_loyalty_reward_amount(self, reward, goods, points=None):
+        """Tax-included value of ``reward`` (``points`` chosen for a credit
+        per point) on an order of ``goods``."""
         if reward.reward_type == "discount":
             amount = self.currency_id.round(goods * reward.discount_percent / 100)
+        elif reward._flexi_chooses_points():
+            amount = reward._flexi_credit_for(points)
         else:
             amount = reward.credit_amount
         if goods <= 0:
@@ -322,7 +367,7 @@ class PosSession(models.Model):
         # A wrong code is a normal answer at the till, not an error: the
         # attempt is counted (and the code locked after too many) all the same.
         result = redemption.otp_id._flexi_check_code(
-            code, redemption.reward_id, redemption
+            code, redemption.reward_id, redemption, points=redemption.points
         )
         if result == "locked":
             return {

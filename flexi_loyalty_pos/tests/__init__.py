@@ -3,6 +3,7 @@ from importlib.util import find_spec
 from . import (
     test_pos_journey,
     test_pos_member_search,
+    test_pos_points_credit,
     test_pos_points_hold,
     test_pos_redemption,
     test_pos_sync,

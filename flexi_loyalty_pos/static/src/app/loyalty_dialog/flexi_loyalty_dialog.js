@@ -27,6 +27,7 @@ export class FlexiLoyaltyDialog extends Component {
             member: order.uiState.flexiLoyaltyMember || null,
             enrol: { name: "", phone: "", email: "", consent: false },
             redemption: null,
+            choice: null,
             code: "",
             error: "",
             info: "",
@@ -120,24 +121,56 @@ export class FlexiLoyaltyDialog extends Component {
     }
 
     async askReward(reward) {
-        const answer = await this.call("flexi_loyalty_request_reward", [
+        if (reward.chooses_points) {
+            await this.choosePoints(reward);
+            return;
+        }
+        await this.requestReward(reward);
+    }
+
+    /**
+     * A credit per point: the server says how many points this order and
+     * the member's balance allow; the cashier chooses, the server checks.
+     */
+    async choosePoints(reward) {
+        const choice = await this.call("flexi_loyalty_points_choice", [
             this.state.member.id,
             reward.id,
             flexiLoyaltyLinesForServer(this.order),
         ]);
+        if (choice) {
+            this.state.choice = { ...choice, reward, points: choice.max || choice.min };
+        }
+    }
+
+    async confirmPoints() {
+        const choice = this.state.choice;
+        if (await this.requestReward(choice.reward, choice.points)) {
+            this.state.choice = null;
+        }
+    }
+
+    async requestReward(reward, points = null) {
+        const args = [this.state.member.id, reward.id, flexiLoyaltyLinesForServer(this.order)];
+        if (points !== null) {
+            // As typed: the server says what is wrong with it.
+            args.push(points);
+        }
+        const answer = await this.call("flexi_loyalty_request_reward", args);
         if (!answer) {
-            return;
+            return false;
         }
         if (answer.line) {
             await this.addRewardLine(answer.line);
-            return;
+            return true;
         }
-        this.state.redemption = { ...answer, reward };
+        this.state.redemption = { ...answer, reward, points };
         this.state.code = "";
         this.state.info =
             answer.channel === "sms"
                 ? _t("A code was sent by SMS to %s.", answer.to)
                 : _t("A code was sent by email to %s.", answer.to);
+        return true;
     }
 
     async checkCode() {
