@@ -19,6 +19,11 @@ from flexi_loyalty_tools.points_credit import (
     parse_points,
 )
 
+# Skipped as a whole without hypothesis (requirements-dev.txt).
+pytest.importorskip("hypothesis")
+from hypothesis import given
+from hypothesis import strategies as st
+
 RULE = {"minimum": 50, "step": 10, "credit_per_point": 10}
 
 
@@ -161,3 +166,30 @@ def test_nearest_choices_around_a_step_not_reached():
     assert nearest_choices(55, 50, 10) == (50, 60)
     assert nearest_choices(49, 50, 10) == (None, 50)
     assert nearest_choices(50, 50, 10) == (None, 50)
+
+
+@given(
+    minimum=st.integers(1, 500),
+    step=st.integers(1, 100),
+    spendable=st.integers(-100, 5000),
+    left=st.decimals(min_value=-100, max_value=100000, places=2),
+    per_point=st.decimals(min_value="0.01", max_value=1000, places=2),
+)
+def test_max_points_is_the_largest_allowed_choice(
+    minimum, step, spendable, left, per_point
+):
+    rule = {
+        "minimum": minimum,
+        "step": step,
+        "spendable": spendable,
+        "left_to_pay": left,
+        "credit_per_point": per_point,
+    }
+    best = max_points(minimum, step, spendable, left, per_point)
+    if best:
+        assert choice_error(best, **rule) is None
+        assert credit_for_points(best, per_point) <= left
+        assert best <= spendable
+    # Nothing above it is allowed, whatever the step.
+    for above in range(max(best, minimum - 1) + 1, max(best, minimum) + 2 * step + 1):
+        assert choice_error(above, **rule) is not None

@@ -6,6 +6,7 @@ quotation is 1000 DA + 19 % (1190) and 150 DA without tax: 1340 DA to pay.
 
 import re
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -188,6 +189,38 @@ class TestPointsCredit(PointsCreditCommon):
         goods = self.order.order_line.filtered(lambda ln: ln.product_id == self.dish)
         with self.assertRaisesRegex(UserError, "worth more than"):
             goods.product_uom_qty = 0
+
+    def test_update_prices_and_taxes_keep_the_points_chosen(self):
+        self._redeem(80)
+        self.order.action_update_prices()
+        self.assertAlmostEqual(sum(self._reward_lines().mapped("price_total")), -800.0)
+        exempt = self.env["account.tax"].create(
+            {
+                "name": "TVA 0% (export)",
+                "amount": 0.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "company_id": self.company.id,
+            }
+        )
+        self.order.fiscal_position_id = self.env["account.fiscal.position"].create(
+            {
+                "name": "Export",
+                "tax_ids": [
+                    Command.create(
+                        {"tax_src_id": self.tax_19.id, "tax_dest_id": exempt.id}
+                    )
+                ],
+            }
+        )
+        self.order.action_update_taxes()
+        # Goods now 1150 without tax: the 80 points still take 800 off.
+        lines = self._reward_lines()
+        self.assertAlmostEqual(sum(lines.mapped("price_total")), -800.0)
+        self.assertAlmostEqual(self.order.amount_total, 350.0)
+        self.assertTrue(all("80 points" in name for name in lines.mapped("name")))
+        self.assertEqual(self.member.points_balance, 420)
+        self.assertBalanceIsLedger()
 
     def test_a_credit_per_point_needs_an_amount_and_a_step(self):
         with self.assertRaisesRegex(ValidationError, "amount per point"):
