@@ -14,6 +14,9 @@
         "web.assets_frontend": [
             "flexi_loyalty_website_sale/static/src/js/**/*",
         ],
+        "web.assets_tests": [
+            "flexi_loyalty_website_sale/static/tests/tours/**/*",
+        ],
     },
     "development_status": "Alpha",
     "installable": True,

@@ -165,3 +165,25 @@ class TestWebsitePointsCredit(FlexiLoyaltyWebsiteSaleCommon):
         )
         self.assertFalse(self._reward_lines(amina_cart | karim_cart))
         self.assertEqual(self._balance(), 300)
+
+    def test_tour_member_uses_80_points_in_her_cart(self):
+        cart = self._cart_of(self.amina)
+        total_before = cart.amount_total
+        with (
+            patch(
+                "odoo.addons.flexi_loyalty.tools.otp.generate_code",
+                return_value=KNOWN_CODE,
+            ),
+            self.mockSMSGateway(),
+        ):
+            self.start_tour(
+                "/shop/cart",
+                "flexi_loyalty_website_sale_points_credit_tour",
+                login="amina",
+            )
+        self.assertIn("80 points", self._new_sms.body)
+        self.assertEqual(
+            self._reward_lines(cart).flexi_loyalty_ledger_line_id.points, -80
+        )
+        self.assertAlmostEqual(cart.amount_total, total_before - 160.0)
+        self.assertEqual(self._balance(), 220)
