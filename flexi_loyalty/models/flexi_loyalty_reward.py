@@ -36,7 +36,8 @@ class FlexiLoyaltyReward(models.Model):
     )
     credit_amount = fields.Monetary("Credit", help="Amount taken off the order.")
     credit_per_point = fields.Monetary(
-        help="Amount taken off the order for each point the customer chooses to use."
+        "Credit per Point",
+        help="Amount taken off the order for each point the customer chooses to use.",
     )
     points_step = fields.Integer(
         "In Steps of",

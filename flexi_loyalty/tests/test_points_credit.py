@@ -5,12 +5,13 @@ quotation is 1000 DA + 19 % (1190) and 150 DA without tax: 1340 DA to pay.
 """
 
 import re
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from odoo.addons.sms.tests.common import SMSCase
+from odoo.addons.sms.tests.common import MockSMS, SMSCase
 
 from .common import FlexiLoyaltyCommon, TwoTransactionsMixin
 
@@ -386,6 +387,36 @@ class TestPointsCreditCode(PointsCreditCommon, SMSCase):
         self.assertEqual(otp.points, 90)
         self.assertEqual(self.member.points_balance, 410)
         self.assertAlmostEqual(self.order.amount_total, 440.0)
+
+
+@tagged("post_install", "-at_install")
+class TestPointsCreditTour(PointsCreditCommon, MockSMS):
+    """The staff's wizard walked in Chromium by a salesperson."""
+
+    def test_salesperson_uses_80_points_with_the_code(self):
+        salesperson = new_test_user(
+            self.env,
+            "credit_tour_salesperson",
+            groups="sales_team.group_sale_salesman",
+        )
+        self.order.user_id = salesperson
+        with (
+            patch(
+                "odoo.addons.flexi_loyalty.tools.otp.generate_code",
+                return_value="424242",
+            ),
+            self.mockSMSGateway(),
+        ):
+            self.start_tour(
+                f"/odoo/action-sale.action_quotations_with_onboarding/{self.order.id}",
+                "flexi_loyalty_points_credit_tour",
+                login=salesperson.login,
+            )
+        self.env.invalidate_all()
+        self.assertIn("80 points", self._new_sms.body)
+        self.assertEqual(self._reward_lines().flexi_loyalty_ledger_line_id.points, -80)
+        self.assertAlmostEqual(self.order.amount_total, 540.0)
+        self.assertEqual(self.member.points_balance, 420)
 
 
 @tagged("post_install", "-at_install")
