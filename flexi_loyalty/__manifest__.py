@@ -24,6 +24,7 @@
         "views/flexi_loyalty_subscription_views.xml",
         "views/flexi_loyalty_ledger_line_views.xml",
         "views/flexi_loyalty_voucher_views.xml",
+        "views/flexi_loyalty_referral_views.xml",
         "views/flexi_loyalty_reward_views.xml",
         "views/flexi_loyalty_otp_views.xml",
         "views/res_partner_views.xml",
@@ -33,6 +34,7 @@
         "views/flexi_loyalty_portal_templates.xml",
         "report/flexi_loyalty_report_sale_views.xml",
         "report/flexi_loyalty_ledger_line_report_views.xml",
+        "report/flexi_loyalty_referral_report_views.xml",
     ],
     "demo": ["demo/flexi_loyalty_demo.xml"],
     "assets": {

@@ -50,3 +50,26 @@ def test_normalize_code_accepts_what_customers_type():
     assert normalize_code(" abcd-efgh  jkmn ") == "ABCDEFGHJKMN"
     assert normalize_code("") == ""
     assert normalize_code(None) == ""
+
+
+def test_referral_code_is_short_unambiguous_and_unique():
+    from flexi_loyalty_tools.codes import is_referral_code, new_referral_code
+
+    codes = {new_referral_code() for _ in range(10_000)}
+    assert len(codes) == 10_000
+    for code in codes:
+        assert len(code) == 8
+        assert not AMBIGUOUS & set(code)
+        assert is_referral_code(code)
+
+
+def test_referral_code_shape_is_checked_after_normalising():
+    from flexi_loyalty_tools.codes import is_referral_code
+
+    assert is_referral_code(normalize_code("abcd-2345"))
+    assert not is_referral_code(normalize_code("ABCD234"))  # too short
+    assert not is_referral_code("ABCD23450")  # too long
+    assert not is_referral_code("ABCD2340")  # 0 is not in the alphabet
+    assert not is_referral_code("ABCD234%")
+    assert not is_referral_code("")
+    assert not is_referral_code(None)

@@ -6,16 +6,27 @@ class AccountMove(models.Model):
 
     def _invoice_paid_hook(self):
         res = super()._invoice_paid_hook()
-        for move in self.filtered(lambda m: m.move_type == "out_invoice"):
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice")
+        for move in invoices:
             move._flexi_loyalty_earn_paid()
+        # sudo: the ledger follows the payment, whoever records it.
+        invoices.sudo().invoice_line_ids.sale_line_ids.order_id._flexi_loyalty_referral_paid()
         return res
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
-        posted.filtered(
-            lambda m: m.move_type == "out_refund"
-        )._flexi_loyalty_reverse_refund()
+        refunds = posted.filtered(lambda m: m.move_type == "out_refund")
+        refunds._flexi_loyalty_reverse_refund()
+        if refunds:
+            refunds.sudo()._flexi_loyalty_refunded_orders()._flexi_loyalty_referral_refunded()
         return posted
+
+    def _flexi_loyalty_refunded_orders(self):
+        """The sale orders these credit notes give money back on."""
+        return (
+            self.invoice_line_ids.sale_line_ids.order_id
+            | self.reversed_entry_id.invoice_line_ids.sale_line_ids.order_id
+        )
 
     # ------------------------------------------------------------ business
 

@@ -86,6 +86,29 @@ class FlexiLoyaltyProgram(models.Model):
         "flexi.loyalty.subscription", "program_id", "Members"
     )
     member_count = fields.Integer(compute="_compute_member_count")
+    # Refer a friend
+    referral_enabled = fields.Boolean(
+        "Refer a Friend",
+        help="Each member shares a link and a code; a new customer who uses it "
+        "gets a welcome voucher, the member earns points once the friend's "
+        "first order is paid.",
+    )
+    referral_points = fields.Integer(
+        "Points for the Member",
+        default=100,
+        help="Earned once per friend, when the friend's first order is paid; "
+        "taken back if that order is cancelled or refunded.",
+    )
+    referral_voucher_value = fields.Monetary(
+        "Welcome Voucher",
+        default=500.0,
+        help="Amount of the voucher a referred friend receives; 0 for none.",
+    )
+    referral_voucher_validity_days = fields.Integer(
+        "Welcome Voucher Validity (days)",
+        default=30,
+        help="0 means the voucher does not expire.",
+    )
 
     _sql_constraints = [
         (
@@ -97,6 +120,12 @@ class FlexiLoyaltyProgram(models.Model):
             "validity_not_negative",
             "CHECK(validity_months >= 0 AND pending_days >= 0)",
             "Validity and pending period cannot be negative.",
+        ),
+        (
+            "referral_not_negative",
+            "CHECK(referral_points >= 0 AND referral_voucher_value >= 0 "
+            "AND referral_voucher_validity_days >= 0)",
+            "Referral points, welcome voucher and its validity cannot be negative.",
         ),
     ]
 
@@ -121,6 +150,18 @@ class FlexiLoyaltyProgram(models.Model):
             ):
                 raise ValidationError(
                     _("The program %s ends before it starts.", program.name)
+                )
+
+    @api.constrains("referral_enabled", "referral_points", "referral_voucher_value")
+    def _check_referral(self):
+        for program in self.filtered("referral_enabled"):
+            if program.referral_points <= 0 and program.referral_voucher_value <= 0:
+                raise ValidationError(
+                    _(
+                        "%s: a referral gives the member points or the friend a "
+                        "welcome voucher, or both.",
+                        program.name,
+                    )
                 )
 
     def action_view_members(self):

@@ -4,9 +4,14 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, email_normalize
-from odoo.tools.sql import create_index
+from odoo.tools.sql import column_exists, create_column, create_index, table_exists
 
-from ..tools.codes import MEMBER_CODE_LENGTH, new_member_code, normalize_code
+from ..tools.codes import (
+    MEMBER_CODE_LENGTH,
+    new_member_code,
+    new_referral_code,
+    normalize_code,
+)
 from ..tools.fifo import (
     can_redeem,
     earliest_expiry_consumed,
@@ -35,6 +40,10 @@ NOTIFICATION_TEMPLATES = {
         "flexi_loyalty.mail_template_flexi_loyalty_tier",
         "flexi_loyalty.sms_template_flexi_loyalty_tier",
     ),
+    "referral": (
+        "flexi_loyalty.mail_template_flexi_loyalty_referral",
+        "flexi_loyalty.sms_template_flexi_loyalty_referral",
+    ),
 }
 
 
@@ -52,6 +61,7 @@ class FlexiLoyaltySubscription(models.Model):
         "points_balance",
         "tier_id",
         "member_code",
+        "referral_code",
         "expiry_reminder_date",
         "expiry_reminder_points",
     )
@@ -71,6 +81,17 @@ class FlexiLoyaltySubscription(models.Model):
     member_code = fields.Char(
         required=True, readonly=True, copy=False, default=lambda s: new_member_code()
     )
+    # Made once per member (see _auto_init for members made before).
+    referral_code = fields.Char(
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda s: new_referral_code(),
+        help="The code this member shares with friends (link, receipt, SMS).",
+    )
+    referral_enabled = fields.Boolean(related="program_id.referral_enabled")
+    referral_url = fields.Char("Referral Link", compute="_compute_referral_url")
+    referral_count = fields.Integer(compute="_compute_referral_count")
     state = fields.Selection(
         [("active", "Active"), ("suspended", "Suspended"), ("closed", "Closed")],
         default="active",
@@ -137,7 +158,35 @@ class FlexiLoyaltySubscription(models.Model):
             "This customer is already a member of this program.",
         ),
         ("member_code_unique", "UNIQUE(member_code)", "Member codes are unique."),
+        (
+            "referral_code_unique",
+            "UNIQUE(referral_code)",
+            "Referral codes are unique.",
+        ),
     ]
+
+    def _auto_init(self):
+        # Members made before referrals each get a code of their own: Odoo
+        # would give every existing row the same default.
+        cr = self.env.cr
+        if table_exists(cr, self._table) and not column_exists(
+            cr, self._table, "referral_code"
+        ):
+            create_column(cr, self._table, "referral_code", "varchar")
+            cr.execute(SQL("SELECT id FROM %s", SQL.identifier(self._table)))
+            ids = [row[0] for row in cr.fetchall()]
+            if ids:
+                cr.execute(
+                    SQL(
+                        """UPDATE %s t SET referral_code = c.code
+                             FROM unnest(%s::int[], %s::varchar[]) AS c(id, code)
+                            WHERE t.id = c.id""",
+                        SQL.identifier(self._table),
+                        ids,
+                        [new_referral_code() for _id in ids],
+                    )
+                )
+        return super()._auto_init()
 
     def init(self):
         # Prefix search by phone at the counter ("+213550…") and by email
@@ -154,6 +203,24 @@ class FlexiLoyaltySubscription(models.Model):
     def _compute_display_name(self):
         for sub in self:
             sub.display_name = f"{sub.partner_id.name} ({sub.program_id.name})"
+
+    @api.depends("referral_code")
+    def _compute_referral_url(self):
+        for sub in self:
+            base = sub.get_base_url() if sub.id else ""
+            sub.referral_url = f"{base}/r/{sub.referral_code}" if base else False
+
+    def _compute_referral_count(self):
+        # sudo: a count only; customers see their friends through the portal.
+        counts = dict(
+            self.env["flexi.loyalty.referral"]
+            .sudo()
+            ._read_group(
+                [("subscription_id", "in", self.ids)], ["subscription_id"], ["__count"]
+            )
+        )
+        for sub in self:
+            sub.referral_count = counts.get(sub.sudo(), 0)
 
     @api.depends("line_ids", "points_balance")
     def _compute_points(self):
@@ -279,6 +346,31 @@ class FlexiLoyaltySubscription(models.Model):
 
     def action_close(self):
         self.write({"state": "closed"})
+
+    def action_send_referral(self):
+        """Send the member their referral link and code (SMS or email)."""
+        self.ensure_one()
+        if not self.env.user._is_internal():
+            raise AccessError(_("Only staff send referral links."))
+        if not self.program_id.referral_enabled:
+            raise UserError(
+                _("%s does not run referrals.", self.program_id.display_name)
+            )
+        if self.state != "active" or self.notify_channel == "none":
+            raise UserError(
+                _("%s receives no messages: give the code by hand.", self.display_name)
+            )
+        self._flexi_notify("referral")
+        return True
+
+    def action_view_referrals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "flexi_loyalty.flexi_loyalty_referral_action"
+        )
+        action["domain"] = [("subscription_id", "=", self.id)]
+        action["context"] = {}
+        return action
 
     def action_view_lines(self):
         self.ensure_one()
@@ -595,7 +687,10 @@ class FlexiLoyaltySubscription(models.Model):
                 ("move_type", "in", ("earn", "pending")),
                 "&",
                 ("move_type", "=", "reversal"),
+                "&",
                 ("points", "<", 0),
+                # Points taken back from purchases, not from bonuses.
+                ("lot_line_id.move_type", "in", ("earn", "pending")),
             ]
             if start:
                 start_dt = fields.Datetime.to_datetime(start)

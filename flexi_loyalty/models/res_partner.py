@@ -38,6 +38,42 @@ class ResPartner(models.Model):
             action["res_id"] = self.flexi_loyalty_subscription_ids.id
         return action
 
+    def _flexi_loyalty_is_customer(self):
+        """Whether one of these customers (or their company) already bought:
+        a confirmed sale order or a posted invoice. Other addons add their
+        own documents (the till's paid orders).
+
+        ``sudo``: asked when a referral code is given, whoever gives it; only
+        a yes or no comes out.
+        """
+        customers = self.commercial_partner_id.ids
+        if not customers:
+            return False
+        if (
+            self.env["sale.order"]
+            .sudo()
+            .search_count(
+                [
+                    ("partner_id.commercial_partner_id", "in", customers),
+                    ("state", "=", "sale"),
+                ],
+                limit=1,
+            )
+        ):
+            return True
+        return bool(
+            self.env["account.move"]
+            .sudo()
+            .search_count(
+                [
+                    ("commercial_partner_id", "in", customers),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                ],
+                limit=1,
+            )
+        )
+
     @api.model
     def _flexi_phone_e164(self, number, country=None):
         """E.164 form of ``number``, or False when it is no valid number.

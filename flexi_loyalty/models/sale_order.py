@@ -2,6 +2,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_round
 
+from ..tools.codes import normalize_code
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -22,6 +24,41 @@ class SaleOrder(models.Model):
         compute="_compute_flexi_loyalty_subscription_ids",
         string="Memberships",
     )
+    flexi_loyalty_referral_code = fields.Char(
+        "Referral Code",
+        copy=False,
+        help="The code a member gave this new customer: the customer gets the "
+        "welcome voucher, the member earns points once the first order is paid.",
+    )
+    flexi_loyalty_referral_id = fields.Many2one(
+        "flexi.loyalty.referral",
+        "Referral",
+        compute="_compute_flexi_loyalty_referral_id",
+    )
+
+    @api.depends("flexi_loyalty_referral_code", "partner_id")
+    def _compute_flexi_loyalty_referral_id(self):
+        """The referral the order's customer came with, by the code it carries."""
+        with_code = self.filtered("flexi_loyalty_referral_code")
+        referrals = self.env["flexi.loyalty.referral"]
+        if with_code:
+            referrals = referrals.sudo().search(
+                [
+                    ("partner_id", "in", with_code.partner_id.ids),
+                    (
+                        "subscription_id.referral_code",
+                        "in",
+                        with_code.mapped("flexi_loyalty_referral_code"),
+                    ),
+                ]
+            )
+        for order in self:
+            order.flexi_loyalty_referral_id = referrals.filtered(
+                lambda r, o=order: (
+                    r.partner_id == o.partner_id
+                    and r.subscription_id.referral_code == o.flexi_loyalty_referral_code
+                )
+            )[:1].sudo(False)
 
     @api.depends("partner_id")
     def _compute_flexi_loyalty_subscription_ids(self):
@@ -87,6 +124,9 @@ class SaleOrder(models.Model):
     def _action_cancel(self):
         res = super()._action_cancel()
         self._flexi_loyalty_reverse_all(_("Order cancelled"))
+        self.env["flexi.loyalty.referral"]._flexi_reverse_for(
+            self, _("Order cancelled")
+        )
         return res
 
     def action_flexi_loyalty_redeem(self):
@@ -247,12 +287,19 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._flexi_loyalty_normalize_referral_code(vals)
         orders = super().create(vals_list)
         if not self.env.context.get("flexi_loyalty_tier_sync"):
             orders.filtered("order_line")._flexi_loyalty_sync_tier_discount()
+        orders.filtered("flexi_loyalty_referral_code")._flexi_loyalty_apply_referral()
         return orders
 
     def write(self, vals):
+        referral = "flexi_loyalty_referral_code" in vals
+        if referral:
+            self._flexi_loyalty_normalize_referral_code(vals)
+            self._flexi_loyalty_check_referral_change(vals)
         # The lines' own hooks wait for the whole edit (see sale.order.line).
         with self.env["sale.order.line"]._flexi_loyalty_order_editing():
             res = super().write(vals)
@@ -262,7 +309,109 @@ class SaleOrder(models.Model):
             self._flexi_loyalty_sync_tier_discount()
         if "order_line" in vals:
             self._flexi_loyalty_sync_rewards()
+        if referral:
+            self.filtered("flexi_loyalty_referral_code")._flexi_loyalty_apply_referral()
         return res
+
+    # ------------------------------------------------------------ referrals
+
+    @api.model
+    def _flexi_loyalty_normalize_referral_code(self, vals):
+        if vals.get("flexi_loyalty_referral_code"):
+            vals["flexi_loyalty_referral_code"] = normalize_code(
+                vals["flexi_loyalty_referral_code"]
+            )
+
+    def _flexi_loyalty_check_referral_change(self, vals):
+        """A referral given on an order stays: its voucher is out."""
+        new = vals.get("flexi_loyalty_referral_code") or False
+        for order in self:
+            referral = order.flexi_loyalty_referral_id.sudo()
+            if referral and referral.subscription_id.referral_code != new:
+                raise UserError(
+                    _(
+                        "%(order)s already carries a referral (%(friend)s was "
+                        "referred): a friend is referred once.",
+                        order=order.name,
+                        friend=referral.partner_id.name,
+                    )
+                )
+
+    def _flexi_loyalty_apply_referral(self):
+        """The customer of these quotations came with a member's referral
+        code: record the referral (clear refusal otherwise) and take the
+        welcome voucher off the quotation when it fits."""
+        Referral = self.env["flexi.loyalty.referral"]
+        for order in self:
+            if order.flexi_loyalty_referral_id:
+                continue
+            if order.state not in ("draft", "sent"):
+                raise UserError(
+                    _("Referral codes apply to quotations only, not to %s.", order.name)
+                )
+            referral = Referral._flexi_refer(
+                order.flexi_loyalty_referral_code,
+                order.partner_id,
+                order._flexi_loyalty_referral_channel(),
+                company=order.company_id,
+                order=order,
+            )
+            order.invalidate_recordset(["flexi_loyalty_referral_id"])
+            order.sudo()._message_log(
+                body=_(
+                    "Referred by a member (code %(code)s): welcome voucher "
+                    "%(voucher)s.",
+                    code=order.flexi_loyalty_referral_code,
+                    voucher=referral.sudo().voucher_id.code or "-",
+                )
+            )
+            order._flexi_loyalty_use_welcome_voucher(referral)
+
+    def _flexi_loyalty_referral_channel(self):
+        return "order"
+
+    def _flexi_loyalty_use_welcome_voucher(self, referral):
+        """Put the friend's welcome voucher on this quotation, unless it is
+        worth more than the quotation (it then waits for another order)."""
+        self.ensure_one()
+        voucher = referral.sudo().voucher_id
+        if voucher.state != "valid" or not self.order_line:
+            return
+        try:
+            with self.env.cr.savepoint():
+                self._flexi_loyalty_apply_voucher(voucher.code)
+        except UserError:
+            return
+
+    def _flexi_loyalty_referral_paid(self):
+        """These orders are paid: the referrals of their customers convert."""
+        orders = self.filtered(lambda o: o.state == "sale")
+        if orders:
+            self.env["flexi.loyalty.referral"]._flexi_convert_for(orders)
+
+    def _flexi_loyalty_referral_refunded(self):
+        """Orders whose invoiced amount was refunded in full take their
+        referral points back."""
+        refunded = self.filtered(lambda o: o._flexi_loyalty_fully_refunded())
+        if refunded:
+            self.env["flexi.loyalty.referral"]._flexi_reverse_for(
+                refunded, _("Order refunded")
+            )
+
+    def _flexi_loyalty_fully_refunded(self):
+        self.ensure_one()
+        moves = self.sudo().invoice_ids.filtered(lambda m: m.state == "posted")
+        invoiced = sum(
+            moves.filtered(lambda m: m.move_type == "out_invoice").mapped(
+                "amount_total"
+            )
+        )
+        refunded = sum(
+            moves.filtered(lambda m: m.move_type == "out_refund").mapped("amount_total")
+        )
+        return (
+            invoiced > 0 and self.currency_id.compare_amounts(refunded, invoiced) >= 0
+        )
 
     def _get_copiable_order_lines(self):
         # A copy has spent no points: its tier discount comes back by itself.

@@ -13,6 +13,7 @@ from . import (
     test_portal,
     test_recompute,
     test_redeem,
+    test_referral,
     test_reports,
     test_salesperson_journey,
     test_subscription,

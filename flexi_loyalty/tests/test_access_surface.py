@@ -168,6 +168,10 @@ ALLOWED_SURFACE = {
                 "pending_days",
                 "promotion_ids",
                 "rating_ids",
+                "referral_enabled",
+                "referral_points",
+                "referral_voucher_validity_days",
+                "referral_voucher_value",
                 "reward_ids",
                 "rule_ids",
                 "sequence",
@@ -204,6 +208,10 @@ ALLOWED_SURFACE = {
                 "pending_days",
                 "promotion_ids",
                 "rating_ids",
+                "referral_enabled",
+                "referral_points",
+                "referral_voucher_validity_days",
+                "referral_voucher_value",
                 "reward_ids",
                 "rule_ids",
                 "sequence",
@@ -266,6 +274,12 @@ ALLOWED_SURFACE = {
                 "points",
                 "reward_id",
                 "subscription_id",
+            ],
+        },
+        "flexi.loyalty.referral": {
+            "methods": [
+                "create",
+                "write",
             ],
         },
         "flexi.loyalty.reward": {
@@ -352,8 +366,10 @@ ALLOWED_SURFACE = {
             "methods": [
                 "action_activate",
                 "action_close",
+                "action_send_referral",
                 "action_suspend",
                 "action_view_lines",
+                "action_view_referrals",
                 "create",
                 "write",
             ],
@@ -529,6 +545,12 @@ ALLOWED_SURFACE = {
                 "subscription_id",
             ],
         },
+        "flexi.loyalty.referral": {
+            "methods": [
+                "create",
+                "write",
+            ],
+        },
         "flexi.loyalty.reward": {
             "methods": [
                 "create",
@@ -558,8 +580,10 @@ ALLOWED_SURFACE = {
             "methods": [
                 "action_activate",
                 "action_close",
+                "action_send_referral",
                 "action_suspend",
                 "action_view_lines",
+                "action_view_referrals",
                 "create",
                 "write",
             ],
@@ -636,8 +660,10 @@ ALLOWED_SURFACE = {
             "methods": [
                 "action_activate",
                 "action_close",
+                "action_send_referral",
                 "action_suspend",
                 "action_view_lines",
+                "action_view_referrals",
                 "create",
                 "write",
             ],
@@ -742,6 +768,12 @@ ALLOWED_SURFACE = {
                 "subscription_id",
             ],
         },
+        "flexi.loyalty.referral": {
+            "methods": [
+                "create",
+                "write",
+            ],
+        },
         "flexi.loyalty.reward": {
             "methods": [
                 "create",
@@ -771,8 +803,10 @@ ALLOWED_SURFACE = {
             "methods": [
                 "action_activate",
                 "action_close",
+                "action_send_referral",
                 "action_suspend",
                 "action_view_lines",
+                "action_view_referrals",
                 "create",
                 "write",
             ],
@@ -939,6 +973,12 @@ ALLOWED_SURFACE = {
                 "subscription_id",
             ],
         },
+        "flexi.loyalty.referral": {
+            "methods": [
+                "create",
+                "write",
+            ],
+        },
         "flexi.loyalty.reward": {
             "methods": [
                 "create",
@@ -968,8 +1008,10 @@ ALLOWED_SURFACE = {
             "methods": [
                 "action_activate",
                 "action_close",
+                "action_send_referral",
                 "action_suspend",
                 "action_view_lines",
+                "action_view_referrals",
                 "create",
                 "write",
             ],
@@ -1059,6 +1101,7 @@ ALLOWED_SURFACE = {
         },
         "sale.order": {
             "create": [
+                "flexi_loyalty_referral_code",
                 "fm_cc_booked_minutes",
                 "fm_cc_hold_until",
                 "fm_cc_point_id",
@@ -1078,6 +1121,7 @@ ALLOWED_SURFACE = {
                 "write",
             ],
             "write": [
+                "flexi_loyalty_referral_code",
                 "fm_cc_booked_minutes",
                 "fm_cc_hold_until",
                 "fm_cc_point_id",

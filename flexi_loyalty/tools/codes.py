@@ -7,6 +7,9 @@ import secrets
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MIN_VOUCHER_LENGTH = 12
 MEMBER_CODE_LENGTH = 10
+# Short enough to read out or type at the till, long enough that trying codes
+# finds none: 31**8 is about 8.5e11 codes for a few thousand members.
+REFERRAL_CODE_LENGTH = 8
 
 
 def _random_code(length):
@@ -23,6 +26,18 @@ def new_voucher_code(length=14):
 def new_member_code():
     """Random 10-character member code (~50 bits)."""
     return _random_code(MEMBER_CODE_LENGTH)
+
+
+def new_referral_code():
+    """Random 8-character referral code (~40 bits) a member shares."""
+    return _random_code(REFERRAL_CODE_LENGTH)
+
+
+def is_referral_code(code):
+    """True when ``code`` (normalised) has the shape of a referral code."""
+    return len(code or "") == REFERRAL_CODE_LENGTH and all(
+        char in ALPHABET for char in code
+    )
 
 
 def normalize_code(typed):
