@@ -4,8 +4,14 @@ from odoo import _, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 
+from odoo.addons.auth_signup.controllers.main import AuthSignupHome
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+# The referral code a visitor came with, kept until they sign up.
+REFERRAL_SESSION_KEY = "flexi_loyalty_referral_code"
+# What became of it, shown once on /my/loyalty.
+REFERRAL_MESSAGE_KEY = "flexi_loyalty_referral_message"
 
 
 class FlexiLoyaltyPortal(CustomerPortal):
@@ -90,6 +96,9 @@ class FlexiLoyaltyPortal(CustomerPortal):
         record = request.env[line.res_model].browse(line.res_id).exists()
         if not record:
             return line.reason or "", False
+        if hasattr(record, "_flexi_portal_name"):
+            # A document that says itself what the customer may see of it.
+            return record.sudo()._flexi_portal_name(), False
         url = False
         if record.has_access("read") and "access_url" in record._fields:
             url = record.access_url
@@ -125,9 +134,39 @@ class FlexiLoyaltyPortal(CustomerPortal):
                 "error": error,
                 "error_program": error_program,
                 "post": post or {},
+                # What became of the referral code the customer signed up with.
+                "referral_message": request.session.pop(REFERRAL_MESSAGE_KEY, None),
             }
         )
         return values
+
+    def _flexi_referral_values(self, member):
+        """The member's link and code, and the friends they brought (first
+        names only: a referral shows no more of the friend)."""
+        if not member.program_id.referral_enabled:
+            return {"referral_enabled": False}
+        # sudo: the member's own referrals (portal rule), read by the server
+        # to show the friend's first name, state and points.
+        referrals = (
+            request.env["flexi.loyalty.referral"]
+            .sudo()
+            .search([("subscription_id", "=", member.id)])
+        )
+        return {
+            "referral_enabled": True,
+            "referrals": [
+                {
+                    "name": referral._flexi_friend_first_name(),
+                    "date": referral.create_date,
+                    "state": referral.state,
+                    "state_label": dict(
+                        referral._fields["state"]._description_selection(request.env)
+                    )[referral.state],
+                    "points": referral.points_given,
+                }
+                for referral in referrals
+            ],
+        }
 
     # ------------------------------------------------------------ routes
 
@@ -169,6 +208,7 @@ class FlexiLoyaltyPortal(CustomerPortal):
                 "history": [(line, *self._flexi_source(line)) for line in lines],
                 "rewards": self._flexi_reward_values(member),
                 "pager": pager,
+                **self._flexi_referral_values(member),
             }
         )
         return request.render("flexi_loyalty.portal_my_loyalty_member", values)
@@ -218,4 +258,92 @@ class FlexiLoyaltyPortal(CustomerPortal):
             self._flexi_overview_values(
                 error=message, error_program=program, post=post
             ),
+        )
+
+
+class FlexiLoyaltyReferral(http.Controller):
+    """``/r/<code>``: the link a member shares with friends."""
+
+    @http.route(
+        ["/r/<string:code>"], type="http", auth="public", website=True, sitemap=False
+    )
+    def flexi_loyalty_referral_link(self, code, **kw):
+        Referral = request.env["flexi.loyalty.referral"]
+        values = {"code": code, "error": None, "voucher": None, "referred": False}
+        try:
+            # The page says nothing of the member behind the code.
+            member = Referral._flexi_referrer(code, request.env.company)
+        except UserError as error:
+            values["error"] = error.args[0]
+            return request.render("flexi_loyalty.portal_referral_landing", values)
+        program = member.program_id
+        values.update(
+            program_name=program.name,
+            code=member.referral_code,
+            voucher_value=program.referral_voucher_value,
+            currency=program.currency_id,
+            signup_url=self._flexi_signup_url(),
+        )
+        if request.env.user._is_public():
+            request.session[REFERRAL_SESSION_KEY] = member.referral_code
+            return request.render("flexi_loyalty.portal_referral_landing", values)
+        # A customer already signed in: referred at once, or told why not.
+        try:
+            with request.env.cr.savepoint():
+                referral = Referral._flexi_refer(
+                    member.referral_code,
+                    request.env.user.partner_id,
+                    "portal",
+                    company=request.env.company,
+                )
+        except UserError as error:
+            values["error"] = error.args[0]
+        else:
+            values["voucher"] = referral.sudo().voucher_id
+            values["referred"] = True
+        return request.render("flexi_loyalty.portal_referral_landing", values)
+
+    def _flexi_signup_url(self):
+        """Where a visitor creates an account, or False without free sign-up."""
+        # sudo: reads the sign-up setting only.
+        scope = request.env["res.users"].sudo()._get_signup_invitation_scope()
+        return "/web/signup?redirect=/my/loyalty" if scope == "b2c" else False
+
+
+class FlexiLoyaltySignup(AuthSignupHome):
+    """A visitor who came with a referral link and signs up is referred."""
+
+    def _signup_with_values(self, token, values):
+        super()._signup_with_values(token, values)
+        code = request.session.pop(REFERRAL_SESSION_KEY, None)
+        if code and values.get("login"):
+            request.session[REFERRAL_MESSAGE_KEY] = self._flexi_refer_signed_up(
+                values["login"], code
+            )
+
+    def _flexi_refer_signed_up(self, login, code):
+        """Refer the new account's customer; returns what to tell them."""
+        # sudo: the account was just created by this request; the referral
+        # is recorded for its own customer only.
+        Users = request.env["res.users"].sudo()
+        user = Users.search(Users._get_login_domain(login), limit=1)
+        try:
+            with request.env.cr.savepoint():
+                referral = (
+                    request.env["flexi.loyalty.referral"]
+                    .sudo()
+                    ._flexi_refer(
+                        code, user.partner_id, "signup", company=request.env.company
+                    )
+                )
+        except UserError as error:
+            return error.args[0]
+        request.env.cr.commit()
+        voucher = referral.voucher_id
+        if not voucher:
+            return _("Welcome! The friend who invited you thanks you.")
+        return _(
+            "Welcome! Your welcome voucher %(code)s (%(value)s) was sent to you.",
+            code=voucher.code,
+            value=voucher.currency_id.format(voucher.value),
         )

@@ -14,6 +14,7 @@ from . import (
     test_recompute,
     test_redeem,
     test_referral,
+    test_referral_portal,
     test_reports,
     test_salesperson_journey,
     test_subscription,
