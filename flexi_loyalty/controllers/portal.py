@@ -145,6 +145,7 @@ class FlexiLoyaltyPortal(CustomerPortal):
         names only: a referral shows no more of the friend)."""
         if not member.program_id.referral_enabled:
             return {"referral_enabled": False}
+        member._flexi_referral_code()
         # sudo: the member's own referrals (portal rule), read by the server
         # to show the friend's first name, state and points.
         referrals = (

@@ -229,6 +229,9 @@ class FlexiLoyaltyReferral(models.Model):
 
     @api.model
     def _flexi_friend_facts(self, program, friend, email=None, phone=None):
+        # sudo: facts about the customer being referred, whoever types the
+        # code; only yes/no answers and their own contacts are used.
+        friend = friend.sudo()
         country = friend.country_id
         raw_emails = [email, friend.email]
         phones = self._flexi_phone_keys([phone, friend.mobile, friend.phone], country)

@@ -81,9 +81,9 @@ class FlexiLoyaltySubscription(models.Model):
     member_code = fields.Char(
         required=True, readonly=True, copy=False, default=lambda s: new_member_code()
     )
-    # Made once per member (see _auto_init for members made before).
+    # Made once per member (see _auto_init for members made before, and
+    # _flexi_referral_code for members seeded by SQL without one).
     referral_code = fields.Char(
-        required=True,
         readonly=True,
         copy=False,
         default=lambda s: new_referral_code(),
@@ -207,7 +207,7 @@ class FlexiLoyaltySubscription(models.Model):
     @api.depends("referral_code")
     def _compute_referral_url(self):
         for sub in self:
-            base = sub.get_base_url() if sub.id else ""
+            base = sub.get_base_url() if sub.id and sub.referral_code else ""
             sub.referral_url = f"{base}/r/{sub.referral_code}" if base else False
 
     def _compute_referral_count(self):
@@ -360,8 +360,18 @@ class FlexiLoyaltySubscription(models.Model):
             raise UserError(
                 _("%s receives no messages: give the code by hand.", self.display_name)
             )
+        self._flexi_referral_code()
         self._flexi_notify("referral")
         return True
+
+    def _flexi_referral_code(self):
+        """The member's referral code, made now for a member seeded without
+        one."""
+        self.ensure_one()
+        if not self.referral_code:
+            with self._flexi_trusted():
+                self.sudo().write({"referral_code": new_referral_code()})
+        return self.referral_code
 
     def action_view_referrals(self):
         self.ensure_one()

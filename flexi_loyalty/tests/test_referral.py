@@ -2,6 +2,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.payment.tests.common import PaymentCommon
+
 from .common import FlexiLoyaltyCommon, TwoTransactionsMixin
 
 
@@ -120,6 +122,16 @@ class TestReferral(ReferralCommon):
         self.assertAlmostEqual(order.amount_total, 2080.0)
         # Nothing for the member before the order is paid.
         self.assertFalse(self._referral_lines(referral))
+
+    def test_a_salesman_types_the_code_on_the_quotation(self):
+        salesman = new_test_user(
+            self.env, "referral_seller", groups="sales_team.group_sale_salesman"
+        )
+        order = self._quotation().with_user(salesman)
+        order.flexi_loyalty_referral_code = self.code
+        referral = order.flexi_loyalty_referral_id
+        self.assertEqual(referral.sudo().partner_id, self.friend)
+        self.assertEqual(referral.sudo().voucher_id.order_id, order)
 
     def test_code_typed_as_people_type_it_is_read(self):
         code = f"{self.code[:4].lower()} {self.code[4:]}"
@@ -513,3 +525,30 @@ class TestReferralConcurrency(TwoTransactionsMixin, ReferralCommon):
                 [("program_id", "=", ids["program"])]
             )
             self.assertEqual(referrals.subscription_id.id, ids["members"][0])
+
+
+@tagged("post_install", "-at_install")
+class TestReferralPaidOnline(PaymentCommon, ReferralCommon):
+    """The shop: a friend's order paid online is their first paid order."""
+
+    def _pay_online(self, order, state):
+        tx = self._create_transaction(
+            flow="redirect",
+            sale_order_ids=[order.id],
+            state=state,
+            amount=order.amount_total,
+            currency_id=order.currency_id.id,
+            partner_id=order.partner_id.id,
+            reference=f"{order.name}-{state}",
+        )
+        tx._post_process()
+        return tx
+
+    def test_order_paid_online_converts_the_referral(self):
+        order, referral = self._referred_order()
+        self._pay_online(order, "pending")
+        self.assertEqual(referral.state, "pending", "a pending payment is no payment")
+        self._pay_online(order, "done")
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(referral.state, "converted")
+        self.assertEqual(referral.points_given, 50)
