@@ -9,4 +9,5 @@ from . import (
     pos_session,
     product_product,
     res_config_settings,
+    res_partner,
 )

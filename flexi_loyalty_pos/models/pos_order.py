@@ -10,6 +10,7 @@ RECEIPT_FIELDS = [
     "flexi_loyalty_balance",
     "flexi_loyalty_next_expiry_date",
     "flexi_loyalty_next_expiry_points",
+    "flexi_loyalty_referral_code",
 ]
 
 
@@ -34,6 +35,12 @@ class PosOrder(models.Model):
     )
     flexi_loyalty_next_expiry_points = fields.Integer(
         "Points Expiring", readonly=True, copy=False
+    )
+    flexi_loyalty_referral_code = fields.Char(
+        "Member's Referral Code",
+        readonly=True,
+        copy=False,
+        help="Printed on the receipt: the code the member shares with friends.",
     )
 
     # ------------------------------------------------------------ sync
@@ -145,6 +152,7 @@ class PosOrder(models.Model):
         self._flexi_loyalty_consume_redemptions()
         self._flexi_loyalty_reverse_refunded()
         self._flexi_loyalty_earn()
+        self._flexi_loyalty_referral()
         self._flexi_loyalty_write_summary()
 
     def _flexi_loyalty_consume_redemptions(self):
@@ -269,6 +277,34 @@ class PosOrder(models.Model):
                 source=source,
             )
 
+    def _flexi_loyalty_referral(self):
+        """A referred friend's paid order converts their referral; refunding
+        all of the order that converted it takes the member's points back."""
+        self.ensure_one()
+        Referral = self.env["flexi.loyalty.referral"]
+        origins = self.lines.refunded_orderline_id.order_id
+        if origins:
+            refunded = origins.filtered(lambda o: o._flexi_loyalty_fully_refunded())
+            Referral._flexi_reverse_for(refunded, _("POS refund %s", self.name))
+        elif self.partner_id:
+            Referral._flexi_convert_for(self)
+
+    def _flexi_loyalty_fully_refunded(self):
+        """Every unit sold on this order was refunded."""
+        self.ensure_one()
+        # The refund just written changes what was refunded.
+        self.lines.invalidate_recordset(["refund_orderline_ids", "refunded_qty"])
+        sold = self.lines.filtered(lambda line: line.qty > 0)
+        return bool(sold) and all(
+            float_compare(
+                line.refunded_qty,
+                line.qty,
+                precision_rounding=line.product_uom_id.rounding,
+            )
+            >= 0
+            for line in sold
+        )
+
     def _flexi_loyalty_write_summary(self):
         """Store what the receipt prints: earned, used, balance, next expiry."""
         self.ensure_one()
@@ -301,5 +337,8 @@ class PosOrder(models.Model):
                     "flexi_loyalty_balance": member.points_balance,
                     "flexi_loyalty_next_expiry_date": member.next_expiry_date,
                     "flexi_loyalty_next_expiry_points": member.next_expiry_points,
+                    "flexi_loyalty_referral_code": member._flexi_referral_code()
+                    if member.state == "active" and member.program_id.referral_enabled
+                    else False,
                 }
             )

@@ -150,13 +150,45 @@ class PosSession(models.Model):
         programs = self.config_id._flexi_loyalty_programs()
         if not programs:
             raise UserError(_("No loyalty program is running today."))
+        code = (vals.get("referral_code") or "").strip()
+        if code:
+            # A mistyped code is refused before anyone is created.
+            self.env["flexi.loyalty.referral"]._flexi_referrer(code, self.company_id)
         partner = self._flexi_loyalty_enroll_partner(name, phone, email)
+        # Refused (the member themselves, an existing customer...): the whole
+        # enrolment is undone and the cashier reads why.
+        voucher = self._flexi_loyalty_refer(code, partner, phone, email)
         members = Sub.browse()
         for program in programs:
             members |= Sub._flexi_enroll(
                 partner, program, channel="pos", phone=phone, email=email or False
             )
-        return self._flexi_loyalty_member_data(members)
+        result = self._flexi_loyalty_member_data(members)
+        for data in result:
+            data["welcome_voucher"] = voucher.code or ""
+        return result
+
+    def _flexi_loyalty_refer(self, code, partner, phone, email):
+        """The new customer came with a member's referral code: referred, and
+        their welcome voucher (sent by SMS/email) returned."""
+        Voucher = self.env["flexi.loyalty.voucher"]
+        if not (code or "").strip():
+            return Voucher
+        # sudo: see _flexi_loyalty_member; the referral checks the code and
+        # the customer itself.
+        referral = (
+            self.env["flexi.loyalty.referral"]
+            .sudo()
+            ._flexi_refer(
+                code,
+                partner,
+                "pos",
+                company=self.company_id,
+                phone=phone,
+                email=email or None,
+            )
+        )
+        return referral.voucher_id
 
     def _flexi_loyalty_enroll_partner(self, name, phone, email):
         """The customer with this mobile number or email, else a new one."""

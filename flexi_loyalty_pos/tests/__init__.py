@@ -6,6 +6,7 @@ from . import (
     test_pos_points_credit,
     test_pos_points_hold,
     test_pos_redemption,
+    test_pos_referral,
     test_pos_sync,
     test_pos_tier_discount,
     test_pos_tour,

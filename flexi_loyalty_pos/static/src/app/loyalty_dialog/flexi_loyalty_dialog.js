@@ -25,7 +25,7 @@ export class FlexiLoyaltyDialog extends Component {
             term: "",
             results: null,
             member: order.uiState.flexiLoyaltyMember || null,
-            enrol: { name: "", phone: "", email: "", consent: false },
+            enrol: { name: "", phone: "", email: "", referral_code: "", consent: false },
             redemption: null,
             choice: null,
             code: "",
@@ -108,7 +108,12 @@ export class FlexiLoyaltyDialog extends Component {
         const members = await this.call("flexi_loyalty_enroll", [{ ...enrol }]);
         if (members?.length) {
             await this.selectMember(members[0]);
-            this.state.info = _t("%s is now a member.", members[0].name);
+            this.state.info = members[0].welcome_voucher
+                ? _t("%(name)s is now a member. Welcome voucher sent: %(code)s", {
+                      name: members[0].name,
+                      code: members[0].welcome_voucher,
+                  })
+                : _t("%s is now a member.", members[0].name);
         }
     }
 

@@ -14,6 +14,10 @@ patch(PosOrder.prototype, {
                 expiryPoints: this.flexi_loyalty_next_expiry_points || 0,
             };
         }
+        // The member's own code to share, printed whenever the server gave one.
+        if (this.flexi_loyalty_referral_code) {
+            result.flexiLoyaltyReferralCode = this.flexi_loyalty_referral_code;
+        }
         return result;
     },
 });
