@@ -38,6 +38,11 @@ class SaleOrder(models.Model):
         self._flexi_loyalty_sync_tier_discount()
         return res
 
+    def _flexi_loyalty_referral_channel(self):
+        return (
+            "website" if self.website_id else super()._flexi_loyalty_referral_channel()
+        )
+
     def _flexi_loyalty_website_sale_reward_line(self, line_id):
         """The cart's reward or voucher line ``line_id``, if it is one."""
         if not line_id:
