@@ -160,7 +160,7 @@ class FlexiLoyaltyReferral(models.Model):
                 _(
                     "%(code)s is not a referral code: a referral code has "
                     "%(length)s letters and digits, for example ABCD2345.",
-                    code=(code or "").strip() or '""',
+                    code=(code or "").strip()[:20] or '""',
                     length=REFERRAL_CODE_LENGTH,
                 )
             )

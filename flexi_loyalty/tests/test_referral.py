@@ -127,7 +127,9 @@ class TestReferral(ReferralCommon):
         salesman = new_test_user(
             self.env, "referral_seller", groups="sales_team.group_sale_salesman"
         )
-        order = self._quotation().with_user(salesman)
+        order = self._quotation()
+        order.user_id = salesman  # the salesman's own quotation
+        order = order.with_user(salesman)
         order.flexi_loyalty_referral_code = self.code
         referral = order.flexi_loyalty_referral_id
         self.assertEqual(referral.sudo().partner_id, self.friend)
