@@ -288,6 +288,10 @@ class FlexiLoyaltyReferral(http.Controller):
         if request.env.user._is_public():
             request.session[REFERRAL_SESSION_KEY] = member.referral_code
             return request.render("flexi_loyalty.portal_referral_landing", values)
+        if request.env.user._is_internal():
+            # Staff checking a member's link are nobody's friend: the page
+            # shows what a visitor sees.
+            return request.render("flexi_loyalty.portal_referral_landing", values)
         # A customer already signed in: referred at once, or told why not.
         try:
             with request.env.cr.savepoint():

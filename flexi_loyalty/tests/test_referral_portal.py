@@ -135,6 +135,12 @@ class TestReferralPortal(HttpCase, ReferralCommon):
         self.assertIn("their own referral code", page)
         self.assertFalse(self.Referral.search([]))
 
+    def test_staff_opening_a_members_link_are_not_referred(self):
+        self.authenticate("admin", "admin")
+        page = self.url_open(f"/r/{self.code}").text
+        self.assertIn(self.code, page)
+        self.assertFalse(self.Referral.search([]))
+
     def test_signed_in_new_customer_opening_a_link_is_referred(self):
         new_test_user(
             self.env,
