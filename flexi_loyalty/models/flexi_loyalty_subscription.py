@@ -880,13 +880,16 @@ class FlexiLoyaltySubscription(models.Model):
     def _flexi_cheapest_reward(self):
         """Cheapest active reward the member's tier allows."""
         self.ensure_one()
-        rewards = self.program_id.reward_ids.filtered(
-            lambda r: (
-                not r.min_tier_id
-                or (self.tier_id and r.min_tier_id.sequence <= self.tier_id.sequence)
-            )
-        )
-        return rewards.sorted("points_cost")[:1]
+        # A plain loop: this runs at every order confirmation.
+        cheapest = self.env["flexi.loyalty.reward"]
+        for reward in self.program_id.reward_ids:
+            if reward.min_tier_id and not (
+                self.tier_id and reward.min_tier_id.sequence <= self.tier_id.sequence
+            ):
+                continue
+            if not cheapest or reward.points_cost < cheapest.points_cost:
+                cheapest = reward
+        return cheapest
 
     def _flexi_check_reward_reached(self, line, balance=None):
         """Tell the member when an earning makes a reward affordable.

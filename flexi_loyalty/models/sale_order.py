@@ -115,8 +115,8 @@ class SaleOrder(models.Model):
         # Lines edited outside the order form (imports, RPC, the website) are
         # caught here: rewards follow the order, and none makes it negative.
         self._flexi_loyalty_sync_tier_discount(confirming=True)
+        # Checks each order's total too: none goes below zero.
         self._flexi_loyalty_sync_rewards(confirming=True)
-        self._flexi_loyalty_check_total()
         res = super()._action_confirm()
         self._flexi_loyalty_earn_on("confirm")
         return res
@@ -457,11 +457,16 @@ class SaleOrder(models.Model):
         """The customer's tier with the biggest permanent discount, if any."""
         self.ensure_one()
         best = self.env["flexi.loyalty.tier"]
-        for program in self._flexi_loyalty_programs():
-            if not program.tier_ids:
-                continue
-            sub = self._flexi_loyalty_subscription(program)
-            if sub.state == "active" and (
+        # The customer's memberships first (read once per transaction): most
+        # customers have no discount tier, and then no program is looked up.
+        subs = self.partner_id.sudo().flexi_loyalty_subscription_ids.filtered(
+            lambda s: s.state == "active" and s.tier_id.discount_percent > 0
+        )
+        if not subs:
+            return best
+        programs = self._flexi_loyalty_programs()
+        for sub in subs:
+            if sub.program_id in programs and (
                 sub.tier_id.discount_percent > best.discount_percent
             ):
                 best = sub.tier_id
