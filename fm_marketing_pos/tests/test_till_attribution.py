@@ -19,6 +19,10 @@ class TestTillAttribution(TestPointOfSaleHttpCommon, MockSMS):
         cls.env.user.groups_id += cls.env.ref("fm_marketing.fm_marketing_group_manager")
         cls.env["fm.marketing.campaign"].search([]).active = False
         cls.env["ir.config_parameter"].set_param("fm_marketing.sms_cap_days", "0")
+        # The runs happen "now": without quiet hours, the SMS goes out at
+        # whatever hour the tests run (equal hours mean none).
+        cls.env["ir.config_parameter"].set_param("fm_marketing.quiet_start", "0")
+        cls.env["ir.config_parameter"].set_param("fm_marketing.quiet_end", "0")
         cls.main_pos_config.company_id.country_id = cls.env.ref("base.dz")
         cls.couscous = cls.env["product.product"].create(
             {
