@@ -43,6 +43,7 @@ ADDONS = [
     "fm_sms_gateway",
     "fm_marketing_sms_gateway",
     "fm_marketing_pos",
+    "flexi_loyalty_antiwaste",
 ]
 # Test-only addons (journeys across addons): tested and installed alone by
 # `make test` / `make test-install`, never in the demo, the load or the bench.

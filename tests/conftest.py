@@ -25,6 +25,7 @@ ADDONS = (
     "fm_marketing_sms_gateway",
     "fm_marketing_pos",
     "test_fm_sms_gateway",
+    "flexi_loyalty_antiwaste",
 )
 
 

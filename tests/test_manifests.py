@@ -27,6 +27,7 @@ EXPECTED_DEPENDS = {
     "fm_sms_gateway": {"sms"},
     "fm_marketing_sms_gateway": {"fm_marketing", "fm_sms_gateway"},
     "fm_marketing_pos": {"fm_marketing", "point_of_sale"},
+    "flexi_loyalty_antiwaste": {"flexi_loyalty", "fm_antiwaste"},
     "test_fm_sms_gateway": {"fm_sms_gateway", "flexi_loyalty", "fm_click_collect"},
     "test_fm_full": {
         "flexi_loyalty",

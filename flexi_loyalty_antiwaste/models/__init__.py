@@ -1,0 +1,7 @@
+from . import (
+    account_move,
+    account_move_line,
+    flexi_loyalty_program,
+    sale_order,
+    sale_order_line,
+)
