@@ -10,6 +10,8 @@
     "depends": ["flexi_loyalty", "fm_antiwaste"],
     "data": [
         "views/flexi_loyalty_program_views.xml",
+        "views/res_partner_views.xml",
+        "views/flexi_loyalty_portal_templates.xml",
     ],
     "development_status": "Alpha",
     "installable": True,

@@ -20,3 +20,23 @@ class SaleOrderLine(models.Model):
         if self.fm_antiwaste_markdown_id:
             return min(self.fm_antiwaste_qty, self.product_uom_qty)
         return 0.0
+
+    def _flexi_antiwaste_refunded_quantities(self):
+        """{line id: quantity given back by posted credit notes} (one query)."""
+        refund_lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("sale_line_ids", "in", self.ids),
+                    ("move_id.move_type", "=", "out_refund"),
+                    ("parent_state", "=", "posted"),
+                    ("display_type", "=", "product"),
+                ]
+            )
+        )
+        result = {}
+        for refund_line in refund_lines:
+            for line in refund_line.sale_line_ids & self:
+                result[line.id] = result.get(line.id, 0.0) + abs(refund_line.quantity)
+        return result

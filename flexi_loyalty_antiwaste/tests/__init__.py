@@ -1,1 +1,1 @@
-from . import test_antiwaste_points
+from . import test_antiwaste_points, test_meals_saved
