@@ -44,6 +44,7 @@ ADDONS = [
     "fm_marketing_sms_gateway",
     "fm_marketing_pos",
     "flexi_loyalty_antiwaste",
+    "flexi_loyalty_antiwaste_pos",
 ]
 # Test-only addons (journeys across addons): tested and installed alone by
 # `make test` / `make test-install`, never in the demo, the load or the bench.

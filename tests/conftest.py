@@ -26,6 +26,7 @@ ADDONS = (
     "fm_marketing_pos",
     "test_fm_sms_gateway",
     "flexi_loyalty_antiwaste",
+    "flexi_loyalty_antiwaste_pos",
 )
 
 

@@ -28,6 +28,11 @@ EXPECTED_DEPENDS = {
     "fm_marketing_sms_gateway": {"fm_marketing", "fm_sms_gateway"},
     "fm_marketing_pos": {"fm_marketing", "point_of_sale"},
     "flexi_loyalty_antiwaste": {"flexi_loyalty", "fm_antiwaste"},
+    "flexi_loyalty_antiwaste_pos": {
+        "flexi_loyalty_antiwaste",
+        "flexi_loyalty_pos",
+        "fm_antiwaste_pos",
+    },
     "test_fm_sms_gateway": {"fm_sms_gateway", "flexi_loyalty", "fm_click_collect"},
     "test_fm_full": {
         "flexi_loyalty",
