@@ -78,6 +78,8 @@ SUITE = frozenset(
         "fm_antiwaste_pos",
         "fm_click_collect",
         "flexi_loyalty_website_sale",
+        "flexi_loyalty_antiwaste",
+        "flexi_loyalty_antiwaste_pos",
     }
 )
 GUARDED_MIXIN = "flexi.loyalty.guarded.mixin"
@@ -150,6 +152,7 @@ ALLOWED_SURFACE = {
                 "active",
                 "amount_base",
                 "amount_per_point",
+                "antiwaste_multiplier",
                 "auto_enroll",
                 "company_id",
                 "date_from",
@@ -190,6 +193,7 @@ ALLOWED_SURFACE = {
                 "active",
                 "amount_base",
                 "amount_per_point",
+                "antiwaste_multiplier",
                 "auto_enroll",
                 "company_id",
                 "date_from",
@@ -477,6 +481,7 @@ ALLOWED_SURFACE = {
         },
         "res.partner": {
             "methods": [
+                "action_view_flexi_antiwaste_orders",
                 "action_view_flexi_loyalty",
             ],
         },
@@ -632,6 +637,7 @@ ALLOWED_SURFACE = {
         },
         "res.partner": {
             "methods": [
+                "action_view_flexi_antiwaste_orders",
                 "action_view_flexi_loyalty",
             ],
         },
@@ -681,6 +687,7 @@ ALLOWED_SURFACE = {
         },
         "res.partner": {
             "methods": [
+                "action_view_flexi_antiwaste_orders",
                 "action_view_flexi_loyalty",
             ],
         },
@@ -893,6 +900,7 @@ ALLOWED_SURFACE = {
         },
         "res.partner": {
             "methods": [
+                "action_view_flexi_antiwaste_orders",
                 "action_view_flexi_loyalty",
             ],
         },
@@ -905,6 +913,7 @@ ALLOWED_SURFACE = {
         },
         "res.partner": {
             "methods": [
+                "action_view_flexi_antiwaste_orders",
                 "action_view_flexi_loyalty",
             ],
         },
@@ -1096,6 +1105,7 @@ ALLOWED_SURFACE = {
         },
         "res.partner": {
             "methods": [
+                "action_view_flexi_antiwaste_orders",
                 "action_view_flexi_loyalty",
             ],
         },

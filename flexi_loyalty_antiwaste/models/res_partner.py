@@ -43,7 +43,13 @@ class ResPartner(models.Model):
                 ]
             )
         )
-        orders = marked_down.order_id | baskets.sale_line_id.order_id
+        # Only the orders this user may read: the baskets were found as
+        # superuser, another customer's orders never show through them.
+        orders = (
+            (marked_down.order_id | baskets.sale_line_id.order_id)
+            .with_env(self.env)
+            ._filtered_access("read")
+        )
         action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
         action["domain"] = [("id", "in", orders.ids)]
         action["context"] = {"create": False}

@@ -98,6 +98,22 @@ class TestMealsSaved(FlexiLoyaltyAntiwasteCommon):
                         ["flexi_antiwaste_meals_saved"]
                     )
 
+    @freeze_time(BASKET_TIME)
+    def test_attack_portal_user_lists_another_customers_orders(self):
+        cake = self._product("Tarte aux fraises", 500.0)
+        self._lot(cake, BASKET_EXPIRY, 2)
+        basket = self._propose_baskets()[0]
+        order = self._order(basket.product_id, 1)
+        order.action_confirm()
+        portal = new_test_user(self.env, login="aw_spy", groups="base.group_portal")
+        customer = self.customer.with_user(portal).with_context(active_test=False)
+        for __ in range(2):
+            try:
+                action = customer.action_view_flexi_antiwaste_orders()
+            except AccessError:
+                continue
+            self.assertNotIn(order.id, action["domain"][0][2])
+
     def test_salesman_sees_the_figure_and_the_orders(self):
         self._lot(self.salad, TODAY_EVENING, 4)
         self._recompute()
