@@ -42,6 +42,7 @@ class AccountMove(models.Model):
             # the order: points are earned on what is paid.
             data.append(
                 {
+                    "line": line,
                     "product": line.product_id,
                     "quantity": line.quantity,
                     "amount": program._flexi_amount(

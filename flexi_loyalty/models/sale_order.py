@@ -174,10 +174,12 @@ class SaleOrder(models.Model):
 
     def _flexi_loyalty_line_data(self, program):
         """Every line the customer pays for: goods (returns negative) and, as
-        deductions, rewards, vouchers and the tier discount."""
+        deductions, rewards, vouchers and the tier discount. ``line`` is the
+        order line, for addons that say more of it."""
         self.ensure_one()
         return [
             {
+                "line": line,
                 "product": line.product_id,
                 "quantity": line.product_uom_qty,
                 "amount": program._flexi_amount(line.price_total, line.price_subtotal),

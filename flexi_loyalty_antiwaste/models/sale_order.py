@@ -8,10 +8,10 @@ class SaleOrder(models.Model):
         # Each line dict says how many of its units are anti-waste; the
         # program multiplies their points (flexi.loyalty.program).
         data = super()._flexi_loyalty_line_data(program)
-        counted = self.order_line.filtered(
-            lambda line: line._flexi_loyalty_counts(delivery=False)
-        )
+        if program.antiwaste_multiplier == 1:
+            # No bonus: no basket to look up at every confirmation.
+            return data
         baskets = self._fm_baskets_by_line()
-        for vals, line in zip(data, counted, strict=True):
-            vals["antiwaste_qty"] = line._flexi_antiwaste_units(baskets)
+        for vals in data:
+            vals["antiwaste_qty"] = vals["line"]._flexi_antiwaste_units(baskets)
         return data

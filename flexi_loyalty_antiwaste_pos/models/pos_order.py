@@ -45,6 +45,8 @@ class PosOrder(models.Model):
     def _flexi_loyalty_line_data(self, program, lines):
         # Line by line, so each dict knows its line's anti-waste units (the
         # till's rule may leave a line out, e.g. a tip).
+        if program.antiwaste_multiplier == 1:
+            return super()._flexi_loyalty_line_data(program, lines)
         baskets = lines._flexi_antiwaste_baskets()
         data = []
         for line in lines:
